@@ -1,0 +1,152 @@
+/**
+ * One typed, validated settings object for every runtime. Node builds it from
+ * process.env, the Worker from its bindings; both pass a plain string record.
+ */
+export interface SiteConfig {
+  /** Absolute http(s) URL without a trailing slash, e.g. `https://news.example.org`. */
+  readonly siteUrl: string;
+  readonly siteTitle: string;
+  readonly siteDescription: string;
+  readonly language: string;
+  /** Absolute URL with a trailing slash that relative `featuredImage.href` values resolve against. */
+  readonly mediaBaseUrl: string;
+  /** Items per feed when the request has no `?limit`. */
+  readonly feedLimit: number;
+  /** Largest accepted `?limit`. */
+  readonly maxFeedLimit: number;
+  readonly cacheMaxAge: number;
+  readonly staleWhileRevalidate: number;
+  /** Documents larger than this many bytes are reported and skipped. */
+  readonly maxDocumentBytes: number;
+}
+
+export interface ServerConfig {
+  readonly site: SiteConfig;
+  readonly port: number;
+  readonly host: string;
+  readonly contentDir: string;
+  readonly watch: boolean;
+}
+
+export type EnvRecord = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_PORT = 3000;
+export const MAX_FEED_LIMIT = 500;
+
+/** Collects every problem before failing, so one start shows all bad settings. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: EnvRecord) {}
+
+  text(name: string, fallback: string): string {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    return raw.trim();
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw.trim());
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got ${JSON.stringify(this.env[name])})`);
+    return fallback;
+  }
+
+  httpUrl(name: string, fallback: string, trailingSlash: boolean): string {
+    const raw = this.text(name, fallback);
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      this.problems.push(`${name} must be an absolute http(s) URL (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      this.problems.push(`${name} must use http or https (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    if (url.search || url.hash) {
+      this.problems.push(`${name} must not have a query or fragment (got ${JSON.stringify(raw)})`);
+    }
+    const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+    return trailingSlash ? `${base}/` : base;
+  }
+
+  failIfAny(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}
+
+function readSite(reader: EnvReader, defaultSiteUrl: string): SiteConfig {
+  const siteUrl = reader.httpUrl('SITE_URL', defaultSiteUrl, false);
+  const feedLimit = reader.integer('FEED_LIMIT', 50, 1, MAX_FEED_LIMIT);
+  return {
+    siteUrl,
+    siteTitle: reader.text('SITE_TITLE', 'Health Tech Topics'),
+    siteDescription: reader.text(
+      'SITE_DESCRIPTION',
+      'Curated health-tech news: one feed per topic, and one for everything.',
+    ),
+    language: reader.text('SITE_LANGUAGE', 'en'),
+    mediaBaseUrl: reader.httpUrl('MEDIA_BASE_URL', `${siteUrl}/media/`, true),
+    feedLimit,
+    maxFeedLimit: MAX_FEED_LIMIT,
+    cacheMaxAge: reader.integer('CACHE_MAX_AGE', 300, 0, 31_536_000),
+    staleWhileRevalidate: reader.integer('CACHE_STALE_WHILE_REVALIDATE', 86_400, 0, 31_536_000),
+    maxDocumentBytes: reader.integer('MAX_DOCUMENT_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  };
+}
+
+/** Site settings only: what the Worker and the static build need. */
+export function parseSiteConfig(env: EnvRecord, defaultSiteUrl = `http://localhost:${DEFAULT_PORT}`): SiteConfig {
+  const reader = new EnvReader(env);
+  const site = readSite(reader, defaultSiteUrl);
+  reader.failIfAny();
+  return site;
+}
+
+/** Site settings plus where and how the Node server listens and reads content. */
+export function parseServerConfig(env: EnvRecord): ServerConfig {
+  const reader = new EnvReader(env);
+  const port = reader.integer('PORT', DEFAULT_PORT, 0, 65_535);
+  const site = readSite(reader, `http://localhost:${port}`);
+  const config: ServerConfig = {
+    site,
+    port,
+    host: reader.text('HOST', '127.0.0.1'),
+    contentDir: reader.text('CONTENT_DIR', './content'),
+    watch: reader.boolean('WATCH', true),
+  };
+  reader.failIfAny();
+  return config;
+}
+
+/** Changes whenever output-affecting settings change, so validators change with them. */
+export function configStamp(site: SiteConfig): string {
+  return [
+    site.siteUrl,
+    site.siteTitle,
+    site.siteDescription,
+    site.language,
+    site.mediaBaseUrl,
+  ].join('\u0000');
+}

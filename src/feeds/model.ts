@@ -1,0 +1,27 @@
+import type { FeedDocument } from '../content/document.ts';
+
+export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
+export type FeedFormat = (typeof FEED_FORMATS)[number];
+
+/**
+ * Everything a renderer needs for one feed, already absolute, clean and
+ * ordered. Renderers add nothing that is not here (no clock, no config
+ * lookups), which keeps their output deterministic.
+ */
+export interface FeedView {
+  /** "<site title>: <topic label>" for a topic, the site title overall. */
+  readonly title: string;
+  readonly description: string;
+  readonly language: string;
+  /** The HTML page this feed belongs to. */
+  readonly homeUrl: string;
+  /** The self URL of this feed in each format (for self and alternate links). */
+  readonly feedUrls: Readonly<Record<FeedFormat, string>>;
+  /** Newest `updatedMs` among the items; the site's epoch when the feed is empty. */
+  readonly updatedMs: number;
+  /** Newest first. */
+  readonly items: readonly FeedDocument[];
+  /** Base URL of topic pages, `${siteUrl}/topic/`: category domains/schemes point below it. */
+  readonly topicBaseUrl: string;
+  readonly generator: string;
+}
