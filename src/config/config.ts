@@ -150,3 +150,18 @@ export function configStamp(site: SiteConfig): string {
     site.mediaBaseUrl,
   ].join('\u0000');
 }
+
+/** The env record that parses back to `site`: what a build records for the Worker. */
+export function siteConfigToEnv(site: SiteConfig): Record<string, string> {
+  return {
+    SITE_URL: site.siteUrl,
+    SITE_TITLE: site.siteTitle,
+    SITE_DESCRIPTION: site.siteDescription,
+    SITE_LANGUAGE: site.language,
+    MEDIA_BASE_URL: site.mediaBaseUrl,
+    FEED_LIMIT: String(site.feedLimit),
+    CACHE_MAX_AGE: String(site.cacheMaxAge),
+    CACHE_STALE_WHILE_REVALIDATE: String(site.staleWhileRevalidate),
+    MAX_DOCUMENT_BYTES: String(site.maxDocumentBytes),
+  };
+}

@@ -24,4 +24,6 @@ export interface FeedView {
   /** Base URL of topic pages, `${siteUrl}/topic/`: category domains/schemes point below it. */
   readonly topicBaseUrl: string;
   readonly generator: string;
+  /** Who publishes the feed: the author of entries that name none (Atom requires one). */
+  readonly publisher: { readonly name: string; readonly url: string };
 }

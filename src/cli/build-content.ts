@@ -1,0 +1,114 @@
+/**
+ * `npm run build:content`: parse, normalize and sanitize `content/` on Node
+ * into the bundle the Worker imports, so no parser ships to the edge. Over
+ * WORKER_ASSETS_THRESHOLD documents it prebuilds every route as a static asset
+ * instead, and the bundle keeps only their validators.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { parseSiteConfig, siteConfigToEnv } from '../config/config.ts';
+import type { AssetEntry, ContentBundle } from '../publish/bundle.ts';
+import { BUNDLE_VERSION } from '../publish/bundle.ts';
+import { renderHeadersFile } from '../publish/headers-file.ts';
+import { publishedRoutes } from '../publish/routes.ts';
+import { formatProblem, loadCatalogFromDir } from '../runtime/load-dir.ts';
+
+export const DEFAULT_ASSETS_THRESHOLD = 2000;
+
+async function wranglerVars(path: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return {};
+  }
+  const vars = (parseToml(text) as { vars?: Record<string, unknown> }).vars ?? {};
+  return Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+export interface BuildContentOptions {
+  readonly contentDir: string;
+  readonly outDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly threshold: number;
+}
+
+export interface BuildContentResult {
+  readonly mode: ContentBundle['mode'];
+  readonly documents: number;
+  readonly problems: number;
+  readonly assetFiles: number;
+  readonly bundleBytes: number;
+}
+
+export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
+  const site = parseSiteConfig(options.env);
+  const catalog = await loadCatalogFromDir(site, options.contentDir);
+  for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
+
+  const assetsDir = join(options.outDir, 'assets');
+  await rm(options.outDir, { recursive: true, force: true });
+  await mkdir(assetsDir, { recursive: true });
+  await writeFile(join(assetsDir, '_headers'), renderHeadersFile(site));
+
+  const env = siteConfigToEnv(site);
+  let bundle: ContentBundle;
+  let assetFiles = 0;
+  if (catalog.index.all.length <= options.threshold) {
+    bundle = { version: BUNDLE_VERSION, mode: 'documents', env, documents: catalog.index.all, problems: catalog.problems };
+  } else {
+    const routes: Record<string, AssetEntry> = {};
+    const madeDirs = new Set<string>();
+    for (const route of publishedRoutes(catalog, catalog.index)) {
+      const { representation } = route;
+      const path = join(assetsDir, route.file);
+      const dir = dirname(path);
+      if (!madeDirs.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        madeDirs.add(dir);
+      }
+      await writeFile(path, (await representation.body()) as Uint8Array);
+      assetFiles += 1;
+      routes[route.path] = {
+        kind: route.kind,
+        file: route.file,
+        contentType: representation.contentType,
+        etag: representation.etag,
+        lastModified: representation.lastModified,
+        lastModifiedMs: representation.lastModifiedMs,
+        cacheControl: representation.cacheControl,
+      };
+    }
+    bundle = { version: BUNDLE_VERSION, mode: 'assets', env, health: catalog.health(), feedLimit: site.feedLimit, routes };
+  }
+
+  // JSON.parse of a string literal starts faster than an equivalent object literal.
+  const source = `export default JSON.parse(${JSON.stringify(JSON.stringify(bundle))});\n`;
+  await writeFile(join(options.outDir, 'content.js'), source);
+  return {
+    mode: bundle.mode,
+    documents: catalog.index.all.length,
+    problems: catalog.problems.length,
+    assetFiles,
+    bundleBytes: Buffer.byteLength(source),
+  };
+}
+
+async function main(): Promise<void> {
+  const env = { ...(await wranglerVars('wrangler.toml')), ...process.env };
+  const threshold = Number(env.WORKER_ASSETS_THRESHOLD ?? DEFAULT_ASSETS_THRESHOLD);
+  if (!Number.isSafeInteger(threshold) || threshold < 0) throw new Error('WORKER_ASSETS_THRESHOLD must be a whole number');
+  const result = await buildContent({
+    contentDir: env.CONTENT_DIR ?? './content',
+    outDir: env.WORKER_GENERATED_DIR ?? '.generated',
+    env,
+    threshold,
+  });
+  console.log(
+    `build:content: ${result.documents} documents (${result.problems} problems) -> ${result.mode} mode, ` +
+      `${result.assetFiles} asset files, bundle ${(result.bundleBytes / 1024).toFixed(1)} KiB`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

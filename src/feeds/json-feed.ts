@@ -1,0 +1,135 @@
+import type { FeedDocument } from '../content/document.ts';
+import { rfc3339 } from './dates.ts';
+import type { FeedView } from './model.ts';
+import { topicUrl } from './topic-url.ts';
+import { stripForbiddenChars } from './xml.ts';
+
+/**
+ * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), typed from the spec.
+ * Only 1.1 shapes exist here: `authors` arrays, never the 1.0 `author`.
+ */
+export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
+
+/** At least one of name, url, avatar. */
+export type JsonFeedAuthor =
+  | { readonly name: string; readonly url?: string; readonly avatar?: string }
+  | { readonly name?: string; readonly url: string; readonly avatar?: string }
+  | { readonly name?: string; readonly url?: string; readonly avatar: string };
+
+export interface JsonFeedHub {
+  readonly type: string;
+  readonly url: string;
+}
+
+export interface JsonFeedAttachment {
+  readonly url: string;
+  readonly mime_type: string;
+  readonly title?: string;
+  readonly size_in_bytes?: number;
+  readonly duration_in_seconds?: number;
+}
+
+interface JsonFeedItemBase {
+  readonly id: string;
+  readonly url?: string;
+  readonly external_url?: string;
+  readonly title?: string;
+  readonly summary?: string;
+  readonly image?: string;
+  readonly banner_image?: string;
+  /** RFC 3339. */
+  readonly date_published?: string;
+  /** RFC 3339. */
+  readonly date_modified?: string;
+  readonly authors?: readonly JsonFeedAuthor[];
+  readonly tags?: readonly string[];
+  readonly language?: string;
+  readonly attachments?: readonly JsonFeedAttachment[];
+}
+
+/** The spec requires content_html or content_text (or both). */
+export type JsonFeedItem<Ext extends object = object> = JsonFeedItemBase &
+  ({ readonly content_html: string; readonly content_text?: string } | { readonly content_html?: string; readonly content_text: string }) &
+  Ext;
+
+export interface JsonFeed<ItemExt extends object = object> {
+  readonly version: typeof JSON_FEED_VERSION;
+  readonly title: string;
+  readonly home_page_url?: string;
+  readonly feed_url?: string;
+  readonly description?: string;
+  readonly user_comment?: string;
+  readonly next_url?: string;
+  readonly icon?: string;
+  readonly favicon?: string;
+  readonly authors?: readonly JsonFeedAuthor[];
+  readonly language?: string;
+  readonly expired?: boolean;
+  readonly hubs?: readonly JsonFeedHub[];
+  readonly items: readonly JsonFeedItem<ItemExt>[];
+}
+
+/**
+ * Our item extension (the spec allows custom objects named `_<letter>…`):
+ * the full topic records, which `tags` alone cannot carry.
+ */
+export interface TopicFeedsExtension {
+  readonly _topic_feeds: {
+    readonly topics: readonly { readonly slug: string; readonly name: string; readonly label: string; readonly url: string }[];
+  };
+}
+
+export type TopicFeedsJsonFeed = JsonFeed<TopicFeedsExtension>;
+
+/** Topic labels first, then the document's tags; deduplicated as they will be printed. */
+function itemTags(doc: FeedDocument): string[] {
+  return [...new Set([...doc.topics.map((t) => t.label), ...doc.tags].map(stripForbiddenChars))];
+}
+
+function toItem(view: FeedView, doc: FeedDocument): JsonFeedItem<TopicFeedsExtension> {
+  return {
+    // The spec's advice ("ideally the full URL") and the same value as the RSS guid and Atom id.
+    id: doc.permalink,
+    url: doc.permalink,
+    ...(doc.externalUrl !== undefined && { external_url: doc.externalUrl }),
+    title: doc.title,
+    content_html: doc.contentHtml,
+    ...(doc.summary !== undefined && { summary: doc.summary }),
+    ...(doc.image !== undefined && { image: doc.image.url }),
+    date_published: rfc3339(doc.publishedMs),
+    date_modified: rfc3339(doc.updatedMs),
+    ...(doc.authors.length > 0 && { authors: doc.authors.map((name) => ({ name })) }),
+    tags: itemTags(doc),
+    _topic_feeds: {
+      topics: doc.topics.map((t) => ({ slug: t.slug, name: t.name, label: t.label, url: topicUrl(view, t.slug) })),
+    },
+  };
+}
+
+export function toJsonFeed(view: FeedView): TopicFeedsJsonFeed {
+  return {
+    version: JSON_FEED_VERSION,
+    title: view.title,
+    home_page_url: view.homeUrl,
+    feed_url: view.feedUrls.json,
+    description: view.description,
+    language: view.language,
+    // Inherited by items without authors, as the Atom feed author is.
+    authors: [{ name: view.publisher.name, url: view.publisher.url }],
+    items: view.items.map((doc) => toItem(view, doc)),
+  };
+}
+
+/**
+ * Two-space indented JSON with a final newline. Every string value drops the
+ * same characters as the XML formats, so a field reads the same in all three
+ * (and lone surrogates, which UTF-8 cannot encode, never reach the wire).
+ */
+export function renderJsonFeed(view: FeedView): string {
+  const json = JSON.stringify(
+    toJsonFeed(view),
+    (_key, value: unknown) => (typeof value === 'string' ? stripForbiddenChars(value) : value),
+    2,
+  );
+  return `${json}\n`;
+}

@@ -1,0 +1,68 @@
+import type { FeedDocument } from '../content/document.ts';
+import { rfc822 } from './dates.ts';
+import { plainTextToHtml } from './html-text.ts';
+import type { FeedView } from './model.ts';
+import { topicUrl } from './topic-url.ts';
+import { el, renderXmlDocument } from './xml.ts';
+import type { XmlElement } from './xml.ts';
+
+export const RSS_NAMESPACES = {
+  atom: 'http://www.w3.org/2005/Atom',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  media: 'http://search.yahoo.com/mrss/',
+} as const;
+
+const RSS_DOCS = 'https://www.rssboard.org/rss-specification';
+
+function renderItem(view: FeedView, doc: FeedDocument): XmlElement {
+  const image = doc.image;
+  return el('item', {}, [
+    el('title', {}, doc.title),
+    // RSS readers open <link>: the original article, as curated.
+    el('link', {}, doc.externalUrl ?? doc.permalink),
+    // Our permalink embeds the stable id, so it doubles as the guid.
+    el('guid', { isPermaLink: 'true' }, doc.permalink),
+    el('pubDate', {}, rfc822(doc.publishedMs)),
+    // <author> must be an e-mail address; dc:creator takes a plain name.
+    ...doc.authors.map((name) => el('dc:creator', {}, name)),
+    ...doc.topics.map((t) => el('category', { domain: topicUrl(view, t.slug) }, t.name)),
+    // Item description is HTML in RSS (spec and RSS Profile), so plain text is HTML-escaped first.
+    doc.summary !== undefined && el('description', {}, plainTextToHtml(doc.summary)),
+    el('content:encoded', {}, doc.contentHtml),
+    // length is required; 0 is the RSS Profile's value for "unknown".
+    image && el('enclosure', { url: image.url, length: '0', type: image.mimeType }),
+    image &&
+      el('media:content', { url: image.url, type: image.mimeType, medium: 'image' }, [
+        image.alt !== '' && el('media:description', { type: 'plain' }, image.alt),
+      ]),
+  ]);
+}
+
+/** RSS 2.0 with atom/dc/content/media extensions. Dates come from the view, never the clock. */
+export function renderRss(view: FeedView): string {
+  const channel = el('channel', {}, [
+    el('title', {}, view.title),
+    el('link', {}, view.homeUrl),
+    el('description', {}, view.description),
+    el('atom:link', { href: view.feedUrls.rss, rel: 'self', type: 'application/rss+xml' }),
+    el('language', {}, view.language),
+    el('lastBuildDate', {}, rfc822(view.updatedMs)),
+    el('generator', {}, view.generator),
+    el('docs', {}, RSS_DOCS),
+    ...view.items.map((doc) => renderItem(view, doc)),
+  ]);
+  return renderXmlDocument(
+    el(
+      'rss',
+      {
+        version: '2.0',
+        'xmlns:atom': RSS_NAMESPACES.atom,
+        'xmlns:dc': RSS_NAMESPACES.dc,
+        'xmlns:content': RSS_NAMESPACES.content,
+        'xmlns:media': RSS_NAMESPACES.media,
+      },
+      [channel],
+    ),
+  );
+}

@@ -1,0 +1,22 @@
+/** Headers every response carries. */
+export const BASE_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/** Browser-based readers and newsletter tools fetch feeds cross-origin. */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'ETag, Last-Modified, Link',
+};
+
+export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
+  ...CORS_HEADERS,
+  'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+  'Access-Control-Allow-Headers': 'If-None-Match, If-Modified-Since',
+  'Access-Control-Max-Age': '86400',
+};
+
+export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
+
+/** Feeds are content-negotiated on encoding by the Node fast path; caches must key on it. */
+export const FEED_VARY = 'Accept-Encoding';

@@ -1,0 +1,130 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { SiteConfig } from '../config/config.ts';
+import type { FeedDocument } from '../content/document.ts';
+import { escapeXmlAttr as escapeHtml } from '../feeds/xml.ts';
+import type { TopicIndex, TopicSummary } from '../topics/index.ts';
+import { feedUrls, topicPageUrl } from '../topics/urls.ts';
+import { feedTitle } from './feed-view.ts';
+
+const STYLESHEET = `
+:root{color-scheme:light dark;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;line-height:1.5}
+body{max-width:60rem;margin:0 auto;padding:1rem 1.25rem;color:#1a1a1a;background:#fff}
+@media (prefers-color-scheme:dark){body{color:#eee;background:#121212}a{color:#8ab4f8}}
+a{color:#0b57d0}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #8884;vertical-align:top}
+.feeds a{margin-right:.6rem}
+li{margin:.5rem 0}
+.meta{font-size:.9rem;color:inherit;opacity:.85}
+`.trim();
+
+const encoder = new TextEncoder();
+
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** A strict CSP: no script at all, and only this exact inline stylesheet (by hash). */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${base64(sha256(encoder.encode(STYLESHEET)))}'`,
+  'img-src https: http:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const FORMAT_LABELS = [
+  ['rss', 'RSS', 'application/rss+xml'],
+  ['atom', 'Atom', 'application/atom+xml'],
+  ['json', 'JSON Feed', 'application/feed+json'],
+] as const;
+
+function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function autodiscovery(title: string, urls: Record<'rss' | 'atom' | 'json', string>): string {
+  return FORMAT_LABELS.map(
+    ([format, label, type]) =>
+      `<link rel="alternate" type="${type}" title="${escapeHtml(`${title} (${label})`)}" href="${escapeHtml(urls[format])}">`,
+  ).join('\n');
+}
+
+function feedLinks(urls: Record<'rss' | 'atom' | 'json', string>): string {
+  return FORMAT_LABELS.map(([format, label]) => `<a href="${escapeHtml(urls[format])}">${label}</a>`).join('');
+}
+
+function layout(site: SiteConfig, title: string, head: string, body: string): string {
+  return `<!doctype html>
+<html lang="${escapeHtml(site.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+${head}
+<style>${STYLESHEET}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+function itemList(documents: readonly FeedDocument[]): string {
+  if (documents.length === 0) return '<p>No items yet.</p>';
+  const items = documents.map((document) => {
+    const source = document.externalUrl
+      ? ` · <a href="${escapeHtml(document.externalUrl)}">${escapeHtml(document.publisher ?? 'original article')}</a>`
+      : '';
+    const summary = document.summary ? `<p>${escapeHtml(document.summary)}</p>` : '';
+    return `<li><article><h3><a href="${escapeHtml(document.permalink)}">${escapeHtml(document.title)}</a></h3>
+<p class="meta"><time datetime="${utcDay(document.publishedMs)}">${utcDay(document.publishedMs)}</time>${source}</p>${summary}</article></li>`;
+  });
+  return `<ol>\n${items.join('\n')}\n</ol>`;
+}
+
+export function renderHomePage(site: SiteConfig, index: TopicIndex, newest: readonly FeedDocument[]): string {
+  const overall = feedUrls(site, { kind: 'all' });
+  const rows = index.topicList.map(
+    (topic) => `<tr><th scope="row"><a href="${escapeHtml(topicPageUrl(site, topic.slug))}">${escapeHtml(topic.label)}</a></th>
+<td>${escapeHtml(topic.name)}</td><td>${topic.count}</td><td><time datetime="${escapeHtml(topic.lastMod)}">${utcDay(topic.lastModMs)}</time></td>
+<td class="feeds">${feedLinks(feedUrls(site, { kind: 'topic', slug: topic.slug }))}</td></tr>`,
+  );
+  const body = `<header>
+<h1>${escapeHtml(site.siteTitle)}</h1>
+<p>${escapeHtml(site.siteDescription)}</p>
+<p class="feeds">All topics: ${feedLinks(overall)} · <a href="${escapeHtml(`${site.siteUrl}/topics.json`)}">topics.json</a></p>
+</header>
+<main>
+<h2>Topics</h2>
+<table>
+<thead><tr><th scope="col">Topic</th><th scope="col">Source category</th><th scope="col">Items</th><th scope="col">Last updated</th><th scope="col">Feeds</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+<h2>Latest</h2>
+${itemList(newest)}
+</main>`;
+  return layout(site, site.siteTitle, autodiscovery(site.siteTitle, overall), body);
+}
+
+export function renderTopicPage(site: SiteConfig, topic: TopicSummary, documents: readonly FeedDocument[]): string {
+  const urls = feedUrls(site, { kind: 'topic', slug: topic.slug });
+  const title = feedTitle(site, topic);
+  const body = `<header>
+<p><a href="${escapeHtml(`${site.siteUrl}/`)}">${escapeHtml(site.siteTitle)}</a></p>
+<h1>${escapeHtml(topic.label)}</h1>
+<p>${escapeHtml(topic.name)} · ${topic.count} items</p>
+<p class="feeds">Subscribe: ${feedLinks(urls)}</p>
+</header>
+<main>
+<h2>Latest</h2>
+${itemList(documents)}
+</main>`;
+  return layout(site, title, autodiscovery(title, urls), body);
+}

@@ -1,0 +1,33 @@
+import type { Validators } from '../topics/validators.ts';
+
+/**
+ * One servable response body with its validators. Validators are known up
+ * front; the bytes are rendered on first use and then kept, so a request never
+ * renders twice and a 304 never renders at all.
+ */
+export interface Representation extends Validators {
+  readonly contentType: string;
+  readonly cacheControl: string;
+  /** Rendered bytes, or a stream of prebuilt bytes (Worker static assets). */
+  body(): Uint8Array<ArrayBuffer> | Promise<ReadableStream<Uint8Array> | null>;
+}
+
+const encoder = new TextEncoder();
+
+export function lazyRepresentation(
+  validators: Validators,
+  contentType: string,
+  cacheControl: string,
+  render: () => string,
+): Representation & { body(): Uint8Array<ArrayBuffer> } {
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
+  return {
+    ...validators,
+    contentType,
+    cacheControl,
+    body() {
+      bytes ??= encoder.encode(render());
+      return bytes;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { SiteConfig } from '../config/config.ts';
+import type { TopicIndex } from '../topics/index.ts';
+import { feedUrls, topicPageUrl } from '../topics/urls.ts';
+
+export interface TopicsDocument {
+  readonly title: string;
+  readonly home_page_url: string;
+  readonly feeds: Readonly<Record<'rss' | 'atom' | 'json', string>>;
+  readonly topics: readonly {
+    readonly slug: string;
+    readonly name: string;
+    readonly label: string;
+    readonly count: number;
+    readonly lastMod: string;
+    readonly updated: string;
+    readonly url: string;
+    readonly feeds: Readonly<Record<'rss' | 'atom' | 'json', string>>;
+  }[];
+}
+
+export function renderTopicsJson(site: SiteConfig, index: TopicIndex): string {
+  const document: TopicsDocument = {
+    title: site.siteTitle,
+    home_page_url: `${site.siteUrl}/`,
+    feeds: feedUrls(site, { kind: 'all' }),
+    topics: index.topicList.map((topic) => ({
+      slug: topic.slug,
+      name: topic.name,
+      label: topic.label,
+      count: topic.count,
+      lastMod: topic.lastMod,
+      updated: new Date(topic.lastModMs).toISOString(),
+      url: topicPageUrl(site, topic.slug),
+      feeds: feedUrls(site, { kind: 'topic', slug: topic.slug }),
+    })),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,50 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { FeedDocument } from '../content/document.ts';
+import { newestUpdate } from './index.ts';
+
+export interface Validators {
+  /** Strong entity tag, quoted. */
+  readonly etag: string;
+  readonly lastModifiedMs: number;
+  /** IMF-fixdate, second precision. */
+  readonly lastModified: string;
+}
+
+const encoder = new TextEncoder();
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** 96 bits of a SHA-256 as 16 base64url characters: collision-safe, short on the wire. */
+export function shortHash(parts: readonly string[]): string {
+  const digest = sha256(encoder.encode(parts.join('\u0000')));
+  let out = '';
+  for (let i = 0; i < 12; i += 3) {
+    const n = ((digest[i] ?? 0) << 16) | ((digest[i + 1] ?? 0) << 8) | (digest[i + 2] ?? 0);
+    out += BASE64URL[(n >> 18) & 63]! + BASE64URL[(n >> 12) & 63]! + BASE64URL[(n >> 6) & 63]! + BASE64URL[n & 63]!;
+  }
+  return out;
+}
+
+export function httpDate(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+}
+
+/**
+ * Validators for a feed window, computed from ids and raw lastMods only, so a
+ * 304 never needs a render. The route and the stamp are part of the tag: an
+ * item leaving the window, or a config change, changes it too.
+ */
+export function windowValidators(key: string, stamp: string, window: readonly FeedDocument[]): Validators {
+  const parts: string[] = [key, stamp];
+  for (const document of window) parts.push(document.id, document.lastMod);
+  const lastModifiedMs = newestUpdate(window)?.updatedMs ?? 0;
+  return { etag: `"${shortHash(parts)}"`, lastModifiedMs, lastModified: httpDate(lastModifiedMs) };
+}
+
+/** Validators for a representation whose bytes are already known (pages, topics.json). */
+export function contentValidators(key: string, stamp: string, fingerprint: readonly string[], lastModifiedMs: number): Validators {
+  return {
+    etag: `"${shortHash([key, stamp, ...fingerprint])}"`,
+    lastModifiedMs,
+    lastModified: httpDate(lastModifiedMs),
+  };
+}

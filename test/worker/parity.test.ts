@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseSiteConfig } from '../../src/config/config.ts';
+import { createApp } from '../../src/http/app.ts';
+import type { Catalog } from '../../src/publish/catalog.ts';
+import { loadCatalogFromDir } from '../../src/runtime/load-dir.ts';
+
+const builds = inject('workerBuilds');
+const COMPARED_HEADERS = ['content-type', 'etag', 'last-modified', 'cache-control', 'vary', 'location', 'allow', 'access-control-allow-origin', 'content-security-policy', 'x-content-type-options'];
+
+function startWorker(mode: 'documents' | 'assets'): Miniflare {
+  const build = builds[mode];
+  return new Miniflare({
+    modules: true,
+    scriptPath: build.script,
+    cf: false,
+    compatibilityDate: '2026-05-01',
+    assets: {
+      directory: build.assets,
+      binding: 'ASSETS',
+      routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true },
+      assetConfig: { html_handling: 'none', not_found_handling: 'none' },
+    },
+  });
+}
+
+let catalog: Catalog;
+let node: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  catalog = await loadCatalogFromDir(parseSiteConfig(builds.env), builds.env.CONTENT_DIR ?? './content');
+  node = createApp({ catalog: () => catalog });
+});
+
+interface Case {
+  readonly name: string;
+  readonly path: string;
+  readonly init?: RequestInit;
+}
+
+function cases(): Case[] {
+  const list: Case[] = [
+    { name: 'index', path: '/' },
+    { name: 'overall rss', path: '/rss.xml' },
+    { name: 'overall atom', path: '/atom.xml' },
+    { name: 'overall json', path: '/feed.json' },
+    { name: 'topics.json', path: '/topics.json' },
+    { name: 'unknown topic', path: '/topic/no-such-topic/rss.xml' },
+    { name: 'unknown path', path: '/nothing-here' },
+    { name: 'bad limit', path: '/rss.xml?limit=0' },
+    { name: 'method', path: '/rss.xml', init: { method: 'POST' } },
+    { name: 'HEAD', path: '/atom.xml', init: { method: 'HEAD' } },
+  ];
+  for (const slug of catalog.index.topics.keys()) {
+    list.push({ name: `topic page ${slug}`, path: `/topic/${slug}/` });
+    for (const file of ['rss.xml', 'atom.xml', 'feed.json']) list.push({ name: `${slug} ${file}`, path: `/topic/${slug}/${file}` });
+  }
+  const [first] = catalog.index.topics.keys();
+  if (first) list.push({ name: 'mixed-case redirect', path: `/topic/${first.toUpperCase()}/rss.xml` });
+  return list;
+}
+
+async function compare(worker: Miniflare, testCase: Case): Promise<void> {
+  const url = `https://feeds.example.org${testCase.path}`;
+  const fromNode = await node.request(url, testCase.init);
+  const fromWorker = await worker.dispatchFetch(url, testCase.init as never);
+  expect(fromWorker.status, testCase.name).toBe(fromNode.status);
+  for (const header of COMPARED_HEADERS) {
+    expect(fromWorker.headers.get(header), `${testCase.name}: ${header}`).toBe(fromNode.headers.get(header));
+  }
+  const nodeBytes = Buffer.from(await fromNode.arrayBuffer());
+  const workerBytes = Buffer.from(await fromWorker.arrayBuffer());
+  expect(workerBytes.equals(nodeBytes), `${testCase.name}: body bytes`).toBe(true);
+}
+
+describe.each(['documents', 'assets'] as const)('Worker in %s mode', (mode) => {
+  let worker: Miniflare;
+  beforeAll(async () => {
+    worker = startWorker(mode);
+    await worker.ready;
+  });
+  afterAll(async () => {
+    await worker?.dispose();
+  });
+
+  it('serves every route with the status, headers and bytes of the Node app', async () => {
+    const all = cases();
+    expect(all.length).toBeGreaterThan(40);
+    for (const testCase of all) await compare(worker, testCase);
+  });
+
+  it('answers conditional GETs with the same 304', async () => {
+    for (const path of ['/rss.xml', `/topic/${[...catalog.index.topics.keys()][0]}/feed.json`, '/']) {
+      const etag = (await node.request(`https://feeds.example.org${path}`)).headers.get('etag')!;
+      await compare(worker, { name: `304 ${path}`, path, init: { headers: { 'If-None-Match': etag } } });
+      const res = await worker.dispatchFetch(`https://feeds.example.org${path}`, { headers: { 'If-None-Match': `W/${etag}` } });
+      expect(res.status).toBe(304);
+    }
+  });
+});
+
+describe('Worker bundle', () => {
+  it('has no node: imports left for run time', () => {
+    for (const mode of ['documents', 'assets'] as const) {
+      const source = readFileSync(builds[mode].script, 'utf8');
+      expect(source).not.toMatch(/from\s*["']node:|require\(["']node:|import\(["']node:/);
+      expect(source).not.toMatch(/gray-matter|sanitize-html|js-yaml/);
+    }
+  });
+
+  it('stays under 100 KiB gzip in static-assets mode', () => {
+    const gzipped = gzipSync(readFileSync(builds.assets.script)).length;
+    expect(gzipped).toBeLessThan(100 * 1024);
+  });
+});
