@@ -1,0 +1,72 @@
+/**
+ * Plain-text hygiene shared by every field. XML 1.0 cannot carry some code
+ * points at all (not even as character references), and every string we emit
+ * ends up in RSS/Atom, so they are removed at the boundary.
+ */
+
+// C0 controls except \t \n \r, U+FFFE/U+FFFF, and unpaired surrogate halves.
+const XML_FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+// The above plus C1 controls: legal in XML 1.0 but never meaningful in our content.
+const UNWANTED =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u0080-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes exactly the code points XML 1.0 forbids; everything else is kept. */
+export function stripXmlForbidden(s: string): string {
+  return s.replace(XML_FORBIDDEN, '');
+}
+
+/** `\r\n` and lone `\r` become `\n`, as an XML parser would read them anyway. */
+export function normalizeNewlines(s: string): string {
+  return s.replace(/\r\n?/g, '\n');
+}
+
+/** Removes leading byte order marks (all of them, so cleaning twice changes nothing). */
+export function stripBom(s: string): string {
+  return s.replace(/^\uFEFF+/, '');
+}
+
+/** Forbidden and C1 control code points removed; the count lets callers report it. */
+export function stripUnwanted(s: string): { text: string; removed: number } {
+  const text = s.replace(UNWANTED, '');
+  return { text, removed: s.length - text.length };
+}
+
+/** BOM and unwanted code points removed, newlines normalized. Idempotent. */
+export function cleanText(s: string): string {
+  return stripUnwanted(normalizeNewlines(stripBom(s))).text;
+}
+
+/** One line of plain text: cleaned, every whitespace run (incl. NBSP) one space, trimmed. */
+export function plainText(s: string): string {
+  return cleanText(s).replace(/\s+/g, ' ').trim();
+}
+
+/** Escapes text for an HTML text node or a double-quoted attribute value. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const BLOCK_TAG = /^<\/?(?:p|div|br|hr|h[1-6]|li|ul|ol|dl|dt|dd|tr|td|th|table|blockquote|pre|figure|figcaption|caption|section)\b/i;
+
+/**
+ * Text of already-sanitized HTML (well-formed, attribute values escaped), used
+ * to read the body, e.g. to tell whether a cut description ends mid-word.
+ */
+export function sanitizedHtmlToText(html: string): string {
+  const text = html
+    .replace(/<[^<>]*>/g, (tag) => (BLOCK_TAG.test(tag) ? ' ' : ''))
+    .replace(/&(amp|lt|gt|quot|#39|#x27|nbsp);/g, (_m, name: string) => ENTITY[name] ?? '');
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+const ENTITY: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  '#39': "'",
+  '#x27': "'",
+  nbsp: ' ',
+};

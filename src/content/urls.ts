@@ -1,0 +1,40 @@
+/** URL rules for normalized documents: every URL we emit is absolute. */
+
+const WEB = new Set(['http:', 'https:']);
+
+function parse(value: string, base?: string): URL | undefined {
+  try {
+    return new URL(value, base);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `value` as an absolute http(s) URL with no base to lean on, else undefined. */
+export function absoluteHttpUrl(value: string): string | undefined {
+  const url = parse(value.trim());
+  return url && WEB.has(url.protocol) ? url.href : undefined;
+}
+
+/**
+ * `value` resolved against `base`; undefined unless the result uses one of
+ * `protocols`. The WHATWG parser drops tabs/newlines and leading controls, so
+ * `java\tscript:` and ` javascript:` are seen as the scheme they become.
+ */
+export function resolveUrl(value: string, base: string, protocols: ReadonlySet<string> = WEB): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  const url = parse(trimmed, base);
+  return url && protocols.has(url.protocol) ? url.href : undefined;
+}
+
+/**
+ * A site path such as `/offering/elisity` joined to `siteUrl` (which may have
+ * a path prefix, so `new URL('/x', siteUrl)` would lose it); absolute URLs
+ * pass through; only http(s) results are accepted.
+ */
+export function siteUrlFor(siteUrl: string, path: string): string | undefined {
+  const trimmed = path.trim();
+  if (trimmed.startsWith('/') && !trimmed.startsWith('//')) return absoluteHttpUrl(`${siteUrl}${trimmed}`);
+  return resolveUrl(trimmed, `${siteUrl}/`);
+}
