@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 export interface WorkerBuild {
@@ -18,16 +18,34 @@ declare module 'vitest' {
 /** Site settings shared by the Worker builds and the Node side of the parity tests. */
 export const PARITY_ENV = { SITE_URL: 'https://feeds.example.org', CONTENT_DIR: './content' } as const;
 
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
+  try {
+    execFileSync(command, args, { stdio: 'pipe', env, encoding: 'utf8' });
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed:\n${failure.stdout ?? ''}\n${failure.stderr ?? ''}`);
+  }
+}
+
 /**
- * Builds the Worker exactly as `npm run build:worker` (and so `wrangler deploy`)
- * would, once per mode: bundled documents, and static assets with the
- * threshold forced to 1 document.
+ * Builds the Worker as `npm run build:worker` (and so `wrangler deploy`) does,
+ * once per mode: bundled documents, and static assets with the threshold
+ * forced to one document. Each mode gets a copy of wrangler.toml whose
+ * generated-content paths point at its own folder.
  */
 export default function setup(project: TestProject): () => void {
   const root = mkdtempSync(join(tmpdir(), 'topic-feeds-worker-'));
+  const wranglerToml = readFileSync('wrangler.toml', 'utf8');
   const build = (mode: 'documents' | 'assets'): WorkerBuild => {
     const generated = join(root, `generated-${mode}`);
     const outdir = join(root, `dist-${mode}`);
+    const config = join(root, `wrangler-${mode}.toml`);
+    writeFileSync(
+      config,
+      wranglerToml
+        .replace(/^main = .*$/m, `main = ${JSON.stringify(resolve('src/runtime/worker.ts'))}`)
+        .replaceAll('./.generated/', `${generated}/`),
+    );
     const env = {
       ...process.env,
       ...PARITY_ENV,
@@ -35,13 +53,8 @@ export default function setup(project: TestProject): () => void {
       WORKER_ASSETS_THRESHOLD: mode === 'assets' ? '1' : '100000',
       WRANGLER_SEND_METRICS: 'false',
     };
-    // The two steps of `npm run build:worker`, pointed at this mode's folders.
-    execFileSync('npm', ['run', 'build:content'], { stdio: 'pipe', env });
-    execFileSync(
-      'npx',
-      ['wrangler', 'deploy', '--dry-run', '--outdir', outdir, '--alias', `topic-feeds:content=${join(generated, 'content.js')}`, '--assets', join(generated, 'assets')],
-      { stdio: 'pipe', env },
-    );
+    run('npm', ['run', 'build:content'], env);
+    run('npx', ['wrangler', 'deploy', '--dry-run', '--config', config, '--outdir', outdir], env);
     return { script: join(outdir, 'worker.js'), assets: join(generated, 'assets') };
   };
   project.provide('workerBuilds', { documents: build('documents'), assets: build('assets'), env: { ...PARITY_ENV } });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -15,6 +16,7 @@ function startWorker(mode: 'documents' | 'assets'): Miniflare {
   return new Miniflare({
     modules: true,
     scriptPath: build.script,
+    modulesRoot: dirname(build.script),
     cf: false,
     compatibilityDate: '2026-05-01',
     assets: {
@@ -65,7 +67,8 @@ function cases(): Case[] {
 async function compare(worker: Miniflare, testCase: Case): Promise<void> {
   const url = `https://feeds.example.org${testCase.path}`;
   const fromNode = await node.request(url, testCase.init);
-  const fromWorker = await worker.dispatchFetch(url, testCase.init as never);
+  // dispatchFetch follows redirects unless told not to; app.request never does.
+  const fromWorker = await worker.dispatchFetch(url, { ...testCase.init, redirect: 'manual' } as never);
   expect(fromWorker.status, testCase.name).toBe(fromNode.status);
   for (const header of COMPARED_HEADERS) {
     expect(fromWorker.headers.get(header), `${testCase.name}: ${header}`).toBe(fromNode.headers.get(header));
