@@ -61,6 +61,8 @@ export interface FeedDocument {
   readonly related: readonly RelatedLink[];
   readonly via?: { readonly label: string; readonly url?: string };
   readonly aliases: readonly string[];
+  /** Fingerprint of the source text; part of the validators (see content/revision.ts). */
+  readonly revision?: string;
 }
 
 /** One report line for a document that was skipped or repaired. */

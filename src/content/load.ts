@@ -9,6 +9,7 @@ import { decodeSource, splitFrontMatter } from './front-matter.ts';
 import type { NormalizeResult } from './normalize.ts';
 import { normalizeDocument } from './normalize.ts';
 import { ProblemLog, makeProblem } from './problems.ts';
+import { sourceRevision } from './revision.ts';
 
 export type { NormalizeResult } from './normalize.ts';
 
@@ -17,11 +18,12 @@ export function normalizeSource(source: ContentSource, site: SiteConfig): Normal
   try {
     const log = new ProblemLog(source.file);
     const text = decodeSource(source.contents, site.maxDocumentBytes, log);
-    const split = text === undefined ? undefined : splitFrontMatter(text, log);
+    if (text === undefined) return { problems: log.problems };
+    const split = splitFrontMatter(text, log);
     if (split === undefined) return { problems: log.problems };
     const result = normalizeDocument({ file: source.file, data: split.data, body: split.body }, site);
     return {
-      ...(result.document === undefined ? {} : { document: result.document }),
+      ...(result.document === undefined ? {} : { document: { ...result.document, revision: sourceRevision(text) } }),
       problems: [...log.problems, ...result.problems],
     };
   } catch (error) {

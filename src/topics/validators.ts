@@ -35,7 +35,7 @@ export function httpDate(ms: number): string {
  */
 export function windowValidators(key: string, stamp: string, window: readonly FeedDocument[]): Validators {
   const parts: string[] = [key, stamp];
-  for (const document of window) parts.push(document.id, document.lastMod);
+  for (const document of window) parts.push(document.id, document.lastMod, document.revision ?? '');
   const lastModifiedMs = newestUpdate(window)?.updatedMs ?? 0;
   return { etag: `"${shortHash(parts)}"`, lastModifiedMs, lastModified: httpDate(lastModifiedMs) };
 }

@@ -245,3 +245,13 @@ describe('validators follow the content', () => {
     expect((await other.request('/rss.xml')).headers.get('etag')).not.toBe(await etagOf(corpus(), '/rss.xml'));
   });
 });
+
+describe('validators follow edits that keep lastMod', () => {
+  it('change when a document changes but its lastMod does not', async () => {
+    const documents = corpus().map((d) => ({ ...d, revision: 'r1' }));
+    const edited = documents.map((d) => (d.id === '2' ? { ...d, title: 'Fixed typo', revision: 'r2' } : d));
+    const before = (await appFor(documents).request('/rss.xml')).headers.get('etag');
+    const after = (await appFor(edited).request('/rss.xml')).headers.get('etag');
+    expect(after).not.toBe(before);
+  });
+});
