@@ -2,6 +2,21 @@
 
 const WEB = new Set(['http:', 'https:']);
 
+/**
+ * Characters RFC 3986 does not allow unescaped in a URI, which the WHATWG
+ * serializer still leaves in queries and fragments (`|`, `{`, `^`, …). Feed
+ * validators reject them, so every URL we emit has them percent-encoded.
+ */
+const NOT_URI_CHAR = /[^0-9A-Za-z;/?:@&=+$.\-_!~*'()%,#]/g;
+
+function serialize(url: URL): string {
+  // The origin is already strict (an IPv6 host keeps its brackets); fix the rest.
+  const origin = url.origin === 'null' ? `${url.protocol}` : url.origin;
+  const rest = url.href.startsWith(origin) ? url.href.slice(origin.length) : url.href;
+  const prefix = rest === url.href ? '' : origin;
+  return prefix + rest.replace(NOT_URI_CHAR, (c) => encodeURIComponent(c));
+}
+
 function parse(value: string, base?: string): URL | undefined {
   try {
     return new URL(value, base);
@@ -13,7 +28,7 @@ function parse(value: string, base?: string): URL | undefined {
 /** `value` as an absolute http(s) URL with no base to lean on, else undefined. */
 export function absoluteHttpUrl(value: string): string | undefined {
   const url = parse(value.trim());
-  return url && WEB.has(url.protocol) ? url.href : undefined;
+  return url && WEB.has(url.protocol) ? serialize(url) : undefined;
 }
 
 /**
@@ -25,7 +40,7 @@ export function resolveUrl(value: string, base: string, protocols: ReadonlySet<s
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   const url = parse(trimmed, base);
-  return url && protocols.has(url.protocol) ? url.href : undefined;
+  return url && protocols.has(url.protocol) ? serialize(url) : undefined;
 }
 
 /**

@@ -1,17 +1,27 @@
 import type { FeedDocument } from '../content/document.ts';
 import { rfc3339 } from './dates.ts';
+import { looksLikeMarkup, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
 import { el, renderXmlDocument } from './xml.ts';
 import type { XmlElement } from './xml.ts';
 
 export const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
 
+/**
+ * An Atom text construct. Plain text goes out as type="text"; text that an
+ * HTML-sniffing consumer would take for markup (`</b>`, `&copy;`) goes out as
+ * escaped type="html", which every reader displays as the same literal text.
+ */
+function textConstruct(name: string, value: string): XmlElement {
+  return looksLikeMarkup(value) ? el(name, { type: 'html' }, plainTextToHtml(value)) : el(name, { type: 'text' }, value);
+}
+
 function renderEntry(view: FeedView, doc: FeedDocument): XmlElement {
   const image = doc.image;
   return el('entry', {}, [
     // The permalink embeds the stable document id, so it is a stable entry id.
     el('id', {}, doc.permalink),
-    el('title', { type: 'text' }, doc.title),
+    textConstruct('title', doc.title),
     el('link', { rel: 'alternate', type: 'text/html', href: doc.permalink }),
     doc.externalUrl !== undefined && el('link', { rel: 'related', href: doc.externalUrl }),
     image &&
@@ -26,7 +36,7 @@ function renderEntry(view: FeedView, doc: FeedDocument): XmlElement {
     ...doc.authors.map((name) => el('author', {}, [el('name', {}, name)])),
     // term is the slug; scheme + term is the topic page.
     ...doc.topics.map((t) => el('category', { term: t.slug, scheme: view.topicBaseUrl, label: t.name })),
-    doc.summary !== undefined && el('summary', { type: 'text' }, doc.summary),
+    doc.summary !== undefined && textConstruct('summary', doc.summary),
     el('content', { type: 'html' }, doc.contentHtml),
   ]);
 }
@@ -36,8 +46,8 @@ export function renderAtom(view: FeedView): string {
   return renderXmlDocument(
     el('feed', { xmlns: ATOM_NAMESPACE, 'xml:lang': view.language }, [
       el('id', {}, view.feedUrls.atom),
-      el('title', { type: 'text' }, view.title),
-      el('subtitle', { type: 'text' }, view.description),
+      textConstruct('title', view.title),
+      textConstruct('subtitle', view.description),
       el('updated', {}, rfc3339(view.updatedMs)),
       el('link', { rel: 'self', type: 'application/atom+xml', href: view.feedUrls.atom }),
       el('link', { rel: 'alternate', type: 'text/html', href: view.homeUrl }),

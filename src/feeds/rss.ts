@@ -1,6 +1,6 @@
 import type { FeedDocument } from '../content/document.ts';
 import { rfc822 } from './dates.ts';
-import { plainTextToHtml } from './html-text.ts';
+import { htmlExcerpt, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
 import { topicUrl } from './topic-url.ts';
 import { el, renderXmlDocument } from './xml.ts';
@@ -28,7 +28,8 @@ function renderItem(view: FeedView, doc: FeedDocument): XmlElement {
     ...doc.authors.map((name) => el('dc:creator', {}, name)),
     ...doc.topics.map((t) => el('category', { domain: topicUrl(view, t.slug) }, t.name)),
     // Item description is HTML in RSS (spec and RSS Profile), so plain text is HTML-escaped first.
-    doc.summary !== undefined && el('description', {}, plainTextToHtml(doc.summary)),
+    // Always present: validators want a description before content:encoded.
+    el('description', {}, plainTextToHtml(doc.summary ?? htmlExcerpt(doc.contentHtml))),
     el('content:encoded', {}, doc.contentHtml),
     // length is required; 0 is the RSS Profile's value for "unknown".
     image && el('enclosure', { url: image.url, length: '0', type: image.mimeType }),

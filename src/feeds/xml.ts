@@ -8,12 +8,13 @@
 
 /**
  * Characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE, U+FFFF,
- * lone surrogates) plus DEL and the C1 controls, which XML 1.0 merely
+ * lone surrogates) plus DEL, the C1 controls and U+FFFD (left by broken
+ * encodings; the W3C validator flags it), which XML 1.0 merely
  * discourages but which are never meaningful in news text. With the `u` flag a
  * valid surrogate pair is one code point, so `[\uD800-\uDFFF]` only matches
  * lone halves.
  */
-const FORBIDDEN = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/gu;
+const FORBIDDEN = /[\0-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF\uFFFD\uFFFE\uFFFF]/gu;
 
 /** Drops the characters above; everything else is kept as is. */
 export function stripForbiddenChars(s: string): string {
@@ -21,6 +22,8 @@ export function stripForbiddenChars(s: string): string {
 }
 
 const TEXT_ESCAPES: Readonly<Record<string, string>> = {
+  // Named references, not the hex ones the RSS Profile suggests: widely used
+  // reader parsers (e.g. @rowanmanning/feed-parser) leave `&#x26;` undecoded.
   '&': '&amp;',
   '<': '&lt;',
   // `>` is escaped too, so `]]>` can never appear in character data.

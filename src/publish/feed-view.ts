@@ -8,6 +8,9 @@ import type { FeedScope } from '../topics/urls.ts';
 
 export const GENERATOR = 'topic-feeds';
 
+/** An empty feed still needs a plausible, fixed `updated` (never the clock, never 1970). */
+export const EMPTY_FEED_UPDATED_MS = Date.UTC(2000, 0, 1);
+
 export function feedTitle(site: SiteConfig, topic: TopicSummary | undefined): string {
   return topic ? `${site.siteTitle}: ${topic.label}` : site.siteTitle;
 }
@@ -28,7 +31,7 @@ export function buildFeedView(
     language: site.language,
     homeUrl: scope.kind === 'topic' ? topicPageUrl(site, scope.slug) : `${site.siteUrl}/`,
     feedUrls: feedUrls(site, scope),
-    updatedMs: newestUpdate(items)?.updatedMs ?? 0,
+    updatedMs: newestUpdate(items)?.updatedMs ?? EMPTY_FEED_UPDATED_MS,
     items,
     topicBaseUrl: `${site.siteUrl}/topic/`,
     generator: GENERATOR,

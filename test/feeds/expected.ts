@@ -1,4 +1,5 @@
 import type { FeedFormat, FeedView } from '../../src/feeds/model.ts';
+import { htmlExcerpt } from '../../src/feeds/html-text.ts';
 import { stripForbiddenChars } from '../../src/feeds/xml.ts';
 import type { ReadFeed, ReadItem } from '../support/feed-extract.ts';
 
@@ -18,7 +19,8 @@ export function expectedRead(view: FeedView, format: FeedFormat): ReadFeed {
       title: strip(doc.title),
       url: format === 'rss' ? (doc.externalUrl ?? doc.permalink) : doc.permalink,
       externalUrl: format === 'rss' ? undefined : doc.externalUrl,
-      summary: doc.summary === undefined ? undefined : strip(doc.summary),
+      // RSS always has a description: the summary, else an excerpt of the content.
+      summary: doc.summary === undefined ? (format === 'rss' ? strip(htmlExcerpt(doc.contentHtml)) : undefined) : strip(doc.summary),
       contentHtml: strip(doc.contentHtml),
       authors: doc.authors.map(strip),
       topicNames: doc.topics.map((t) => strip(t.name)),

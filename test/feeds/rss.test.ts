@@ -55,7 +55,7 @@ describe('renderRss', () => {
       type: 'image/jpeg',
       medium: 'image',
     });
-    expect(elementChildren(bare as XmlNode).map((n) => n.qname)).toEqual(['title', 'link', 'guid', 'pubDate', 'category', 'content:encoded']);
+    expect(elementChildren(bare as XmlNode).map((n) => n.qname)).toEqual(['title', 'link', 'guid', 'pubDate', 'category', 'description', 'content:encoded']);
     expect(childrenNamed(onlyChild(noAlt as XmlNode, NS.media, 'content'), NS.media, 'description')).toEqual([]);
   });
 
@@ -92,7 +92,8 @@ describe('renderRss', () => {
       id: 'https://feeds.example.org/news/bare/',
       // No external URL: the link falls back to our permalink.
       url: 'https://feeds.example.org/news/bare/',
-      description: null,
+      // No summary: the description is an excerpt of the content.
+      description: 'Only a body.',
       content: '<p>Only a body.</p>',
       image: null,
       media: [],

@@ -121,8 +121,10 @@ function atomText(node: XmlNode, local: string): string | undefined {
   if (!first) return undefined;
   if (found.length > 1) throw new Error(`more than one ${local}`);
   const type = first.attrs['type'] ?? 'text';
-  if (type !== 'text' && !(local === 'content' && type === 'html')) throw new Error(`${local} has type=${type}`);
-  return textOf(first);
+  if (type === 'text') return textOf(first);
+  if (type !== 'html') throw new Error(`${local} has type=${type}`);
+  // Content stays HTML; other text constructs are plain text sent as escaped HTML.
+  return local === 'content' ? textOf(first) : unescapeMinimalHtml(textOf(first));
 }
 
 function readAtomEntry(entry: XmlNode): ReadItem {
