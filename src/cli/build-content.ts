@@ -60,7 +60,7 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   } else {
     const routes: Record<string, AssetEntry> = {};
     const madeDirs = new Set<string>();
-    for (const route of publishedRoutes(catalog, catalog.index)) {
+    for (const route of publishedRoutes(catalog)) {
       const { representation } = route;
       const path = join(assetsDir, route.file);
       const dir = dirname(path);
@@ -70,7 +70,7 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
       }
       await writeFile(path, (await representation.body()) as Uint8Array);
       assetFiles += 1;
-      routes[route.path] = {
+      routes[route.key] = {
         kind: route.kind,
         file: route.file,
         contentType: representation.contentType,

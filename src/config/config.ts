@@ -18,6 +18,14 @@ export interface SiteConfig {
   readonly staleWhileRevalidate: number;
   /** Documents larger than this many bytes are reported and skipped. */
   readonly maxDocumentBytes: number;
+  /** WebSub hub every feed advertises and is pinged on change; none when unset. */
+  readonly websubHub?: string;
+  /** Small square image: Atom `icon`, JSON Feed `favicon`. */
+  readonly iconUrl?: string;
+  /** Larger image: RSS `<image>`, Atom `logo`, JSON Feed `icon`. */
+  readonly logoUrl?: string;
+  /** Most topics one combined feed (`/topics/a+b/…`) may join. */
+  readonly maxCombinedTopics: number;
 }
 
 export interface ServerConfig {
@@ -71,6 +79,20 @@ class EnvReader {
     return fallback;
   }
 
+  /** An optional absolute http(s) URL, or a path resolved against `base`. */
+  optionalUrl(name: string, base: string): string | undefined {
+    const raw = this.env[name]?.trim();
+    if (raw === undefined || raw === '') return undefined;
+    try {
+      const url = new URL(raw, `${base}/`);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be an http(s) URL or a path on SITE_URL (got ${JSON.stringify(raw)})`);
+    return undefined;
+  }
+
   httpUrl(name: string, fallback: string, trailingSlash: boolean): string {
     const raw = this.text(name, fallback);
     let url: URL;
@@ -113,6 +135,10 @@ function readSite(reader: EnvReader, defaultSiteUrl: string): SiteConfig {
     cacheMaxAge: reader.integer('CACHE_MAX_AGE', 300, 0, 31_536_000),
     staleWhileRevalidate: reader.integer('CACHE_STALE_WHILE_REVALIDATE', 86_400, 0, 31_536_000),
     maxDocumentBytes: reader.integer('MAX_DOCUMENT_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    websubHub: reader.optionalUrl('WEBSUB_HUB', siteUrl),
+    iconUrl: reader.optionalUrl('FEED_ICON_URL', siteUrl),
+    logoUrl: reader.optionalUrl('FEED_LOGO_URL', siteUrl),
+    maxCombinedTopics: reader.integer('MAX_COMBINED_TOPICS', 10, 2, 50),
   };
 }
 
@@ -148,6 +174,9 @@ export function configStamp(site: SiteConfig): string {
     site.siteDescription,
     site.language,
     site.mediaBaseUrl,
+    site.websubHub ?? '',
+    site.iconUrl ?? '',
+    site.logoUrl ?? '',
   ].join('\u0000');
 }
 
@@ -163,5 +192,9 @@ export function siteConfigToEnv(site: SiteConfig): Record<string, string> {
     CACHE_MAX_AGE: String(site.cacheMaxAge),
     CACHE_STALE_WHILE_REVALIDATE: String(site.staleWhileRevalidate),
     MAX_DOCUMENT_BYTES: String(site.maxDocumentBytes),
+    MAX_COMBINED_TOPICS: String(site.maxCombinedTopics),
+    ...(site.websubHub === undefined ? {} : { WEBSUB_HUB: site.websubHub }),
+    ...(site.iconUrl === undefined ? {} : { FEED_ICON_URL: site.iconUrl }),
+    ...(site.logoUrl === undefined ? {} : { FEED_LOGO_URL: site.logoUrl }),
   };
 }

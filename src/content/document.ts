@@ -15,6 +15,8 @@ export interface DocumentTopic {
   readonly name: string;
   /** `categoryLabel[i]`, e.g. "Cybersecurity". */
   readonly label: string;
+  /** Optional `categoryDescription[i]`: a sentence about the topic, used as its feed description. */
+  readonly description?: string;
 }
 
 export interface FeedImage {

@@ -2,32 +2,78 @@
  * ContentSource[] -> { documents, problems }. Pure: the runtime reads files
  * and hands them over. Never throws; output order is by file path, so the
  * same sources always give the same result.
+ *
+ * The steps are exported too, so the Node runtime can split them: read the
+ * fields of every document (in worker threads, or from a disk cache), and
+ * sanitize a body only when some feed shows it.
  */
 import type { SiteConfig } from '../config/config.ts';
 import type { ContentSource, FeedDocument, LoadResult, Problem } from './document.ts';
 import { decodeSource, splitFrontMatter } from './front-matter.ts';
-import type { NormalizeResult } from './normalize.ts';
-import { normalizeDocument } from './normalize.ts';
+import type { DocumentFields, FieldsResult, NormalizeResult } from './normalize.ts';
+import { assembleDocument, normalizeFields, renderContent } from './normalize.ts';
 import { ProblemLog, makeProblem } from './problems.ts';
 import { sourceRevision } from './revision.ts';
 
-export type { NormalizeResult } from './normalize.ts';
+export type { DocumentContent, DocumentFields, NormalizeResult } from './normalize.ts';
 
-/** One source -> its document (if usable) and its problems; for loads and watch-mode updates. */
-export function normalizeSource(source: ContentSource, site: SiteConfig): NormalizeResult {
+export interface ParsedSource extends FieldsResult {
+  /** The body text, present with `fields`. */
+  readonly body?: string;
+  /** Where the body starts in the decoded text, so it can be cut out again without YAML. */
+  readonly bodyStart?: number;
+}
+
+/** One source -> its fields (revision included), description and body; never throws. */
+export function parseSource(source: ContentSource, site: SiteConfig): ParsedSource {
   try {
     const log = new ProblemLog(source.file);
     const text = decodeSource(source.contents, site.maxDocumentBytes, log);
     if (text === undefined) return { problems: log.problems };
     const split = splitFrontMatter(text, log);
     if (split === undefined) return { problems: log.problems };
-    const result = normalizeDocument({ file: source.file, data: split.data, body: split.body }, site);
+    const result = normalizeFields({ file: source.file, data: split.data, body: split.body }, site);
+    const problems = [...log.problems, ...result.problems];
+    if (result.fields === undefined) return { problems };
+    const bodyStart = text.endsWith(split.body) ? text.length - split.body.length : undefined;
     return {
-      ...(result.document === undefined ? {} : { document: { ...result.document, revision: sourceRevision(text) } }),
-      problems: [...log.problems, ...result.problems],
+      fields: { ...result.fields, revision: sourceRevision(text) },
+      ...(result.description === undefined ? {} : { description: result.description }),
+      body: split.body,
+      ...(bodyStart === undefined ? {} : { bodyStart }),
+      problems,
     };
   } catch (error) {
     return { problems: [internalError(source.file, error)] };
+  }
+}
+
+/**
+ * The body of a source whose fields were read before, or undefined when the
+ * source no longer has the same revision (it changed since).
+ */
+export function reparseBody(source: ContentSource, site: SiteConfig, revision: string | undefined, bodyStart?: number): string | undefined {
+  try {
+    const log = new ProblemLog(source.file);
+    const text = decodeSource(source.contents, site.maxDocumentBytes, log);
+    if (text === undefined || (revision !== undefined && sourceRevision(text) !== revision)) return undefined;
+    if (bodyStart !== undefined) return text.slice(bodyStart);
+    return splitFrontMatter(text, log)?.body;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One source -> its document (if usable) and its problems; for loads and watch-mode updates. */
+export function normalizeSource(source: ContentSource, site: SiteConfig): NormalizeResult {
+  const parsed = parseSource(source, site);
+  if (parsed.fields === undefined || parsed.body === undefined) return { problems: parsed.problems };
+  try {
+    // Body problems were reported by parseSource; this log only repeats them.
+    const content = renderContent(parsed.fields, parsed.description, parsed.body, new ProblemLog(source.file));
+    return { document: assembleDocument(parsed.fields, content), problems: parsed.problems };
+  } catch (error) {
+    return { problems: [...parsed.problems, internalError(source.file, error)] };
   }
 }
 
@@ -37,7 +83,37 @@ function internalError(file: string, error: unknown): Problem {
 }
 
 // Code-unit order, not localeCompare: identical on every machine.
-const byFile = (a: { file: string }, b: { file: string }): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+export const byFile = (a: { file: string }, b: { file: string }): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+
+type Identity = Pick<DocumentFields, 'id' | 'slug' | 'file'>;
+
+/**
+ * Keeps the first of each id and slug (and so permalink), in the given
+ * order; every later one is reported. `owners` carries claims already made
+ * (watch mode: documents already served keep theirs).
+ */
+export function dropDuplicates<T extends Identity>(
+  items: Iterable<T>,
+  owners: { readonly byId: Map<string, string>; readonly bySlug: Map<string, string> } = { byId: new Map(), bySlug: new Map() },
+): { kept: T[]; problems: Problem[] } {
+  const kept: T[] = [];
+  const problems: Problem[] = [];
+  const { byId, bySlug } = owners;
+  for (const item of items) {
+    const idOwner = byId.get(item.id);
+    const slugOwner = bySlug.get(item.slug);
+    if (idOwner !== undefined && idOwner !== item.file) {
+      problems.push(makeProblem(item.file, 'id', 'duplicateId', item.id, idOwner));
+    } else if (slugOwner !== undefined && slugOwner !== item.file) {
+      problems.push(makeProblem(item.file, 'slug', 'duplicateSlug', item.slug, slugOwner));
+    } else {
+      byId.set(item.id, item.file);
+      bySlug.set(item.slug, item.file);
+      kept.push(item);
+    }
+  }
+  return { kept, problems };
+}
 
 /**
  * Loads every source. When two documents share an id or a slug (and so a
@@ -57,19 +133,10 @@ export function loadDocuments(sources: Iterable<ContentSource>, site: SiteConfig
   for (const source of list) {
     const result = normalizeSource(source, site);
     problems.push(...result.problems);
-    const document = result.document;
-    if (!document) continue;
-    const idOwner = byId.get(document.id);
-    const slugOwner = bySlug.get(document.slug);
-    if (idOwner !== undefined) {
-      problems.push(makeProblem(document.file, 'id', 'duplicateId', document.id, idOwner));
-    } else if (slugOwner !== undefined) {
-      problems.push(makeProblem(document.file, 'slug', 'duplicateSlug', document.slug, slugOwner));
-    } else {
-      byId.set(document.id, document.file);
-      bySlug.set(document.slug, document.file);
-      documents.push(document);
-    }
+    if (!result.document) continue;
+    const { kept, problems: duplicates } = dropDuplicates([result.document], { byId, bySlug });
+    problems.push(...duplicates);
+    documents.push(...kept);
   }
   return { documents, problems };
 }

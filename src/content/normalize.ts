@@ -7,7 +7,7 @@ import type { SiteConfig } from '../config/config.ts';
 import { isSlug } from '../topics/slug.ts';
 import { relatedHtml, renderBody } from './body.ts';
 import { parseDateOrTimestamp } from './dates.ts';
-import type { FeedDocument, Problem, RelatedLink } from './document.ts';
+import type { FeedDocument, Problem, RelatedLink, SafeHtml } from './document.ts';
 import type { RawMap } from './fields.ts';
 import { field, isAbsent, isMap, optionalText, scalarText, textList } from './fields.ts';
 import { normalizeImage } from './image.ts';
@@ -32,13 +32,93 @@ export interface NormalizeResult {
   readonly problems: Problem[];
 }
 
+/**
+ * Everything about a document except its content: what the topic index and
+ * the validators need. Plain data, so a worker thread or a disk cache can
+ * carry it; the body is sanitized later, only if some feed shows it.
+ */
+export type DocumentFields = Omit<FeedDocument, 'contentHtml' | 'summary'>;
+
+export interface FieldsResult {
+  readonly fields?: DocumentFields;
+  /** The plain-text description: the summary is made from it and the body text. */
+  readonly description?: string;
+  readonly problems: Problem[];
+}
+
+/** What the body contributes; costly (sanitize), so it can be deferred. */
+export interface DocumentContent {
+  readonly contentHtml: SafeHtml;
+  readonly summary?: string;
+}
+
 const DEFAULT_BASE_PATH = '/news/';
 
 export function normalizeDocument(input: NormalizeInput, site: SiteConfig): NormalizeResult {
   const log = new ProblemLog(input.file);
+  const result = readFields(input, site, log);
+  if (result.fields === undefined) return { problems: log.problems };
+  const content = renderContent(result.fields, result.description, input.body, log);
+  return { document: assembleDocument(result.fields, content), problems: log.problems };
+}
+
+/** Front matter -> fields, with the body checked for problems but not sanitized. */
+export function normalizeFields(input: NormalizeInput, site: SiteConfig): FieldsResult {
+  const log = new ProblemLog(input.file);
+  const result = readFields(input, site, log);
+  // renderBody reports its fallbacks (too deep, markdown failed); run it now so
+  // every problem is known at load, and again when the content is needed.
+  if (result.fields !== undefined) renderBody(cleanText(input.body), log);
+  return { ...result, problems: log.problems };
+}
+
+/**
+ * Body -> sanitized content and summary. Problems go to `log`; callers that
+ * already reported them through normalizeFields pass a scratch log.
+ */
+export function renderContent(
+  fields: Pick<DocumentFields, 'permalink' | 'related'>,
+  description: string | undefined,
+  body: string,
+  log: ProblemLog,
+): DocumentContent {
+  // Body and the Related list go through the one sanitize call together.
+  const contentHtml = sanitizeContent(renderBody(cleanText(body), log) + relatedHtml(fields.related), fields.permalink);
+  const summary = description === undefined ? undefined : summarize(description, sanitizedHtmlToText(contentHtml));
+  return summary === undefined ? { contentHtml } : { contentHtml, summary };
+}
+
+/** Fields + content -> the document, with keys in one fixed order (bundles and tests compare JSON). */
+export function assembleDocument(fields: DocumentFields, content: DocumentContent): FeedDocument {
+  const { image, via, revision, externalUrl, publisher } = fields;
+  return {
+    id: fields.id,
+    slug: fields.slug,
+    file: fields.file,
+    title: fields.title,
+    permalink: fields.permalink,
+    ...(externalUrl === undefined ? {} : { externalUrl }),
+    ...(publisher === undefined ? {} : { publisher }),
+    publishedMs: fields.publishedMs,
+    updatedMs: fields.updatedMs,
+    lastMod: fields.lastMod,
+    ...(content.summary === undefined ? {} : { summary: content.summary }),
+    contentHtml: content.contentHtml,
+    ...(image === undefined ? {} : { image }),
+    authors: fields.authors,
+    tags: fields.tags,
+    topics: fields.topics,
+    related: fields.related,
+    ...(via === undefined ? {} : { via }),
+    aliases: fields.aliases,
+    ...(revision === undefined ? {} : { revision }),
+  };
+}
+
+function readFields(input: NormalizeInput, site: SiteConfig, log: ProblemLog): Omit<FieldsResult, 'problems'> {
   if (!isMap(input.data)) {
     log.add('yaml', 'frontMatterNotMap', describeValue(input.data));
-    return { problems: log.problems };
+    return {};
   }
   const data = input.data;
 
@@ -59,14 +139,10 @@ export function normalizeDocument(input: NormalizeInput, site: SiteConfig): Norm
   const image = normalizeImage(field(data, 'featuredImage'), title ?? '', site, log);
 
   if (log.skipped || title === undefined || slug === undefined || id === undefined || permalink === undefined || !dates) {
-    return { problems: log.problems };
+    return {};
   }
 
-  // Body and the Related list go through the one sanitize call together.
-  const contentHtml = sanitizeContent(renderBody(cleanText(input.body), log) + relatedHtml(related), permalink);
-  const summary = description === undefined ? undefined : summarize(description, sanitizedHtmlToText(contentHtml));
-
-  const document: FeedDocument = {
+  const fields: DocumentFields = {
     id,
     slug,
     file: input.file,
@@ -77,8 +153,6 @@ export function normalizeDocument(input: NormalizeInput, site: SiteConfig): Norm
     publishedMs: dates.publishedMs,
     updatedMs: dates.updatedMs,
     lastMod: dates.lastMod,
-    ...(summary === undefined ? {} : { summary }),
-    contentHtml,
     ...(image === undefined ? {} : { image }),
     authors,
     tags,
@@ -87,7 +161,7 @@ export function normalizeDocument(input: NormalizeInput, site: SiteConfig): Norm
     ...(via === undefined ? {} : { via }),
     aliases,
   };
-  return { document, problems: log.problems };
+  return description === undefined ? { fields } : { fields, description };
 }
 
 /** Plain text, never HTML: `<b>` in a title is shown, not interpreted. */

@@ -6,6 +6,18 @@ import { el, renderXmlDocument } from './xml.ts';
 import type { XmlElement } from './xml.ts';
 
 export const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
+export const FEED_HISTORY_NAMESPACE = 'http://purl.org/syndication/history/1.0';
+
+function historyLinks(view: FeedView): XmlElement[] {
+  const history = view.history;
+  if (!history) return [];
+  const links: XmlElement[] = [];
+  const type = 'application/atom+xml';
+  if (history.current) links.push(el('link', { rel: 'current', type, href: history.current.atom }));
+  if (history.prevArchive) links.push(el('link', { rel: 'prev-archive', type, href: history.prevArchive.atom }));
+  if (history.nextArchive) links.push(el('link', { rel: 'next-archive', type, href: history.nextArchive.atom }));
+  return links;
+}
 
 /**
  * An Atom text construct. Plain text goes out as type="text"; text that an
@@ -44,13 +56,18 @@ function renderEntry(view: FeedView, doc: FeedDocument): XmlElement {
 /** Atom 1.0 (RFC 4287). `updated` comes from the view, never the clock. */
 export function renderAtom(view: FeedView): string {
   return renderXmlDocument(
-    el('feed', { xmlns: ATOM_NAMESPACE, 'xml:lang': view.language }, [
+    el('feed', { xmlns: ATOM_NAMESPACE, 'xmlns:fh': view.history?.isArchive === true ? FEED_HISTORY_NAMESPACE : undefined, 'xml:lang': view.language }, [
       el('id', {}, view.feedUrls.atom),
       textConstruct('title', view.title),
       textConstruct('subtitle', view.description),
       el('updated', {}, rfc3339(view.updatedMs)),
       el('link', { rel: 'self', type: 'application/atom+xml', href: view.feedUrls.atom }),
       el('link', { rel: 'alternate', type: 'text/html', href: view.homeUrl }),
+      ...(view.hubs ?? []).map((hub) => el('link', { rel: 'hub', href: hub })),
+      ...historyLinks(view),
+      view.history?.isArchive === true && el('fh:archive'),
+      view.iconUrl !== undefined && el('icon', {}, view.iconUrl),
+      view.logoUrl !== undefined && el('logo', {}, view.logoUrl),
       // RFC 4287 requires an author on the feed when an entry has none; entry authors override it.
       el('author', {}, [el('name', {}, view.publisher.name), el('uri', {}, view.publisher.url)]),
       el('generator', {}, view.generator),

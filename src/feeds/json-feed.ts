@@ -116,6 +116,11 @@ export function toJsonFeed(view: FeedView): TopicFeedsJsonFeed {
     language: view.language,
     // Inherited by items without authors, as the Atom feed author is.
     authors: [{ name: view.publisher.name, url: view.publisher.url }],
+    // JSON Feed pages backwards: next_url is the next older archive page.
+    ...(view.history?.prevArchive !== undefined && { next_url: view.history.prevArchive.json }),
+    ...(view.logoUrl !== undefined && { icon: view.logoUrl }),
+    ...(view.iconUrl !== undefined && { favicon: view.iconUrl }),
+    ...(view.hubs !== undefined && view.hubs.length > 0 && { hubs: view.hubs.map((url) => ({ type: 'WebSub', url })) }),
     items: view.items.map((doc) => toItem(view, doc)),
   };
 }

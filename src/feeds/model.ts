@@ -3,6 +3,21 @@ import type { FeedDocument } from '../content/document.ts';
 export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
 
+/** A feed URL in each format. */
+export type FeedUrls = Readonly<Record<FeedFormat, string>>;
+
+/** RFC 5005 links. Archive pages are fixed-size, oldest items on page 1. */
+export interface FeedHistory {
+  /** This document is an archive page (`fh:archive`), not the current feed. */
+  readonly isArchive: boolean;
+  /** The current (subscription) feed; set on archive pages. */
+  readonly current?: FeedUrls;
+  /** The next older archive page. JSON Feed pages back through it with `next_url`. */
+  readonly prevArchive?: FeedUrls;
+  /** The next newer archive page. */
+  readonly nextArchive?: FeedUrls;
+}
+
 /**
  * Everything a renderer needs for one feed, already absolute, clean and
  * ordered. Renderers add nothing that is not here (no clock, no config
@@ -16,7 +31,7 @@ export interface FeedView {
   /** The HTML page this feed belongs to. */
   readonly homeUrl: string;
   /** The self URL of this feed in each format (for self and alternate links). */
-  readonly feedUrls: Readonly<Record<FeedFormat, string>>;
+  readonly feedUrls: FeedUrls;
   /** Newest `updatedMs` among the items; the site's epoch when the feed is empty. */
   readonly updatedMs: number;
   /** Newest first. */
@@ -26,4 +41,11 @@ export interface FeedView {
   readonly generator: string;
   /** Who publishes the feed: the author of entries that name none (Atom requires one). */
   readonly publisher: { readonly name: string; readonly url: string };
+  /** WebSub hubs the feed advertises. */
+  readonly hubs?: readonly string[];
+  /** Small square image (Atom icon, JSON favicon). */
+  readonly iconUrl?: string;
+  /** Larger image (RSS image, Atom logo, JSON icon). */
+  readonly logoUrl?: string;
+  readonly history?: FeedHistory;
 }

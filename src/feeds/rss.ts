@@ -8,6 +8,7 @@ import type { XmlElement } from './xml.ts';
 
 export const RSS_NAMESPACES = {
   atom: 'http://www.w3.org/2005/Atom',
+  fh: 'http://purl.org/syndication/history/1.0',
   dc: 'http://purl.org/dc/elements/1.1/',
   content: 'http://purl.org/rss/1.0/modules/content/',
   media: 'http://search.yahoo.com/mrss/',
@@ -40,6 +41,17 @@ function renderItem(view: FeedView, doc: FeedDocument): XmlElement {
   ]);
 }
 
+function historyLinks(view: FeedView): XmlElement[] {
+  const history = view.history;
+  if (!history) return [];
+  const links: XmlElement[] = [];
+  const type = 'application/rss+xml';
+  if (history.current) links.push(el('atom:link', { href: history.current.rss, rel: 'current', type }));
+  if (history.prevArchive) links.push(el('atom:link', { href: history.prevArchive.rss, rel: 'prev-archive', type }));
+  if (history.nextArchive) links.push(el('atom:link', { href: history.nextArchive.rss, rel: 'next-archive', type }));
+  return links;
+}
+
 /** RSS 2.0 with atom/dc/content/media extensions. Dates come from the view, never the clock. */
 export function renderRss(view: FeedView): string {
   const channel = el('channel', {}, [
@@ -47,10 +59,17 @@ export function renderRss(view: FeedView): string {
     el('link', {}, view.homeUrl),
     el('description', {}, view.description),
     el('atom:link', { href: view.feedUrls.rss, rel: 'self', type: 'application/rss+xml' }),
+    // Hub and history links are channel metadata: validators want them before the items.
+    ...(view.hubs ?? []).map((hub) => el('atom:link', { href: hub, rel: 'hub' })),
+    ...historyLinks(view),
+    view.history?.isArchive === true && el('fh:archive'),
     el('language', {}, view.language),
     el('lastBuildDate', {}, rfc822(view.updatedMs)),
     el('generator', {}, view.generator),
     el('docs', {}, RSS_DOCS),
+    // RSS 2.0 <image>: title and link must repeat the channel's (validators check).
+    view.logoUrl !== undefined &&
+      el('image', {}, [el('url', {}, view.logoUrl), el('title', {}, view.title), el('link', {}, view.homeUrl)]),
     ...view.items.map((doc) => renderItem(view, doc)),
   ]);
   return renderXmlDocument(
@@ -62,6 +81,8 @@ export function renderRss(view: FeedView): string {
         'xmlns:dc': RSS_NAMESPACES.dc,
         'xmlns:content': RSS_NAMESPACES.content,
         'xmlns:media': RSS_NAMESPACES.media,
+        // Declared only where used, so current feeds carry no unused namespace.
+        'xmlns:fh': view.history?.isArchive === true ? RSS_NAMESPACES.fh : undefined,
       },
       [channel],
     ),

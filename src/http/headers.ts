@@ -18,5 +18,9 @@ export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
 
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 
-/** Feeds are content-negotiated on encoding by the Node fast path; caches must key on it. */
-export const FEED_VARY = 'Accept-Encoding';
+/**
+ * Every representation may differ by Accept (feed URLs serve an HTML preview
+ * to browsers) and by Accept-Encoding (the Node fast path sends precompressed
+ * bytes); caches must key on both.
+ */
+export const FEED_VARY = 'Accept, Accept-Encoding';

@@ -2,29 +2,55 @@ import type { SiteConfig } from '../config/config.ts';
 import { configStamp } from '../config/config.ts';
 import type { FeedDocument, LoadResult, Problem } from '../content/document.ts';
 import { CONTENT_TYPES, FEED_RENDERERS } from '../feeds/index.ts';
-import type { FeedFormat } from '../feeds/model.ts';
-import type { TopicEntry, TopicIndex } from '../topics/index.ts';
+import type { FeedFormat, FeedHistory } from '../feeds/model.ts';
+import type { TopicIndex, TopicSummary } from '../topics/index.ts';
 import { buildTopicIndex, newestUpdate } from '../topics/index.ts';
-import type { FeedScope } from '../topics/urls.ts';
-import { feedPath } from '../topics/urls.ts';
+import { mergeNewestFirst, updatedMicros } from '../topics/order.ts';
+import type { ArchivedScope, FeedScope } from '../topics/urls.ts';
+import { archivePath, archiveUrls, feedPath, feedUrls } from '../topics/urls.ts';
 import { contentValidators, windowValidators } from '../topics/validators.ts';
-import { feedCacheControl } from './cache-policy.ts';
+import { archivePageCount, archivePageItems, isSealedPage } from './archive.ts';
+import { IMMUTABLE_CACHE_CONTROL, feedCacheControl } from './cache-policy.ts';
 import { buildFeedView } from './feed-view.ts';
-import { renderHomePage, renderTopicPage } from './pages.ts';
-import type { HealthReport, Publication } from './publication.ts';
+import { renderOpml } from './opml.ts';
+import { renderFeedPreview, renderHomePage, renderTopicPage } from './pages.ts';
+import type { FeedOptions, HealthReport, Publication } from './publication.ts';
 import type { Representation } from './representation.ts';
 import { lazyRepresentation } from './representation.ts';
 import { renderTopicsJson } from './topics-json.ts';
 
 /** Bumped whenever rendered bytes change for the same content, so caches revalidate. */
-export const OUTPUT_VERSION = '1';
+export const OUTPUT_VERSION = '2';
 
-/** Feeds at a non-default `?limit` are kept in a bounded cache, not forever. */
-const MAX_CUSTOM_LIMIT_ENTRIES = 256;
+/** Variants (`?limit`, `?since`, combined topics, OPML subsets) live in a bounded cache, not forever. */
+const MAX_VARIANT_ENTRIES = 512;
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
+const OPML_TYPE = 'text/x-opml; charset=utf-8';
 
+/** A small LRU: Map keeps insertion order, so re-inserting on a hit marks it recent. */
+class BoundedCache<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, value);
+  }
+}
 
 /**
  * Every servable representation of one content snapshot. Immutable once
@@ -32,13 +58,13 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * request sees one snapshot or the other, never a mix.
  */
 export class Catalog implements Publication {
+  readonly dynamic = true;
   readonly index: TopicIndex;
   readonly problems: readonly Problem[];
   private readonly stamp: string;
   private readonly cacheControl: string;
-  private readonly defaultFeeds = new Map<string, Representation>();
-  private readonly customFeeds = new Map<string, Representation>();
-  private readonly pages = new Map<string, Representation>();
+  private readonly fixed = new Map<string, Representation>();
+  private readonly variants = new BoundedCache<Representation>(MAX_VARIANT_ENTRIES);
 
   constructor(
     readonly site: SiteConfig,
@@ -54,38 +80,90 @@ export class Catalog implements Publication {
     return this.index.topics.has(slug);
   }
 
-  servesLimit(limit: number): boolean {
-    return limit >= 1 && limit <= this.site.maxFeedLimit;
+  /** Archive page size: the default window, so the current feed always reaches back to the newest page. */
+  get archivePageSize(): number {
+    return this.site.feedLimit;
   }
 
-  /** The feed for a scope, or undefined when the topic does not exist. */
-  feed(scope: FeedScope, format: FeedFormat, limit = this.site.feedLimit): Representation | undefined {
-    const topic = this.topicEntry(scope);
-    if (scope.kind === 'topic' && !topic) return undefined;
-    const key = `${feedPath(scope, format)}?limit=${limit}`;
-    const cache = limit === this.site.feedLimit ? this.defaultFeeds : this.customFeeds;
-    const cached = cache.get(key);
-    if (cached) return cached;
+  feed(scope: FeedScope, format: FeedFormat, options: FeedOptions = {}): Representation | undefined {
+    const documents = this.documentsFor(scope);
+    if (!documents) return undefined;
+    const limit = options.limit ?? this.site.feedLimit;
+    const since = options.since;
+    const isDefault = limit === this.site.feedLimit && since === undefined && scope.kind !== 'topics';
+    const key = `${feedPath(scope, format)}?limit=${limit}${since ? `&since=${since.micros}` : ''}${options.preview ? '#preview' : ''}`;
 
-    const documents = topic ? topic.documents : this.index.all;
-    const window = documents.slice(0, limit);
-    const representation = lazyRepresentation(
-      windowValidators(key, this.stamp, window),
-      CONTENT_TYPES[format],
-      this.cacheControl,
-      () => FEED_RENDERERS[format](buildFeedView(this.site, scope, topic?.summary, window)),
-    );
-    if (cache === this.customFeeds && cache.size >= MAX_CUSTOM_LIMIT_ENTRIES) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    cache.set(key, representation);
-    return representation;
+    return this.cached(key, isDefault, () => {
+      const window = since ? takeWhere(documents, limit, (d) => updatedMicros(d) > since.micros) : take(documents, limit);
+      // Only the default window links into history: it is the one that covers the newest page.
+      const history = isDefault ? this.currentHistory(scope, documents.length) : undefined;
+      const render = () => {
+        const view = buildFeedView(this.site, scope, this.topicSummary(scope), window, history);
+        return options.preview ? renderFeedPreview(this.site, view, format) : FEED_RENDERERS[format](view);
+      };
+      return lazyRepresentation(
+        windowValidators(key, this.stamp, window),
+        options.preview ? HTML_TYPE : CONTENT_TYPES[format],
+        this.cacheControl,
+        render,
+      );
+    });
+  }
+
+  archive(scope: ArchivedScope, format: FeedFormat, page: number): Representation | undefined {
+    const documents = this.documentsFor(scope);
+    if (!documents) return undefined;
+    const size = this.archivePageSize;
+    const pages = archivePageCount(documents.length, size);
+    if (!Number.isSafeInteger(page) || page < 1 || page > pages) return undefined;
+    const key = archivePath(scope, page, format);
+    // Sealed pages are final; the newest one still gains a next-archive link later.
+    const sealed = isSealedPage(documents.length, size, page);
+    return this.cached(key, true, () => {
+      const items = archivePageItems(documents, size, page);
+      const history: FeedHistory = {
+        isArchive: true,
+        current: feedUrls(this.site, scope),
+        ...(page > 1 && { prevArchive: archiveUrls(this.site, scope, page - 1) }),
+        ...(page < pages && { nextArchive: archiveUrls(this.site, scope, page + 1) }),
+      };
+      return lazyRepresentation(
+        windowValidators(`${key}${sealed ? '#sealed' : ''}`, this.stamp, items),
+        CONTENT_TYPES[format],
+        sealed ? IMMUTABLE_CACHE_CONTROL : this.cacheControl,
+        () => {
+          const view = buildFeedView(this.site, scope, this.topicSummary(scope), items, history);
+          return FEED_RENDERERS[format]({ ...view, title: `${view.title} (archive ${page})`, feedUrls: archiveUrls(this.site, scope, page) });
+        },
+      );
+    });
+  }
+
+  archivePages(scope: ArchivedScope): number {
+    const documents = this.documentsFor(scope);
+    return documents ? archivePageCount(documents.length, this.archivePageSize) : 0;
+  }
+
+  opml(format: FeedFormat, slugs?: readonly string[]): Representation | undefined {
+    const topics = slugs === undefined ? this.index.topicList : slugs.map((slug) => this.index.topics.get(slug)?.summary);
+    if (topics.some((topic) => topic === undefined)) return undefined;
+    const chosen = topics as readonly TopicSummary[];
+    const key = `/opml.xml?format=${format}${slugs ? `&topics=${slugs.join(',')}` : ''}`;
+    return this.cached(key, slugs === undefined, () => {
+      const modifiedMs = Math.max(0, ...chosen.map((topic) => topic.lastModMs));
+      const fingerprint = chosen.flatMap((topic) => [topic.slug, topic.name, topic.label]);
+      return lazyRepresentation(
+        contentValidators(key, this.stamp, fingerprint, modifiedMs),
+        OPML_TYPE,
+        this.cacheControl,
+        () => renderOpml(this.site, chosen, format, modifiedMs),
+      );
+    });
   }
 
   homePage(): Representation {
-    return this.page('/', () => {
-      const newest = this.index.all.slice(0, this.site.feedLimit);
+    return this.cached('/', true, () => {
+      const newest = take(this.index.all, this.site.feedLimit);
       return lazyRepresentation(
         contentValidators('/', this.stamp, this.topicFingerprint(newest), this.newestMs()),
         HTML_TYPE,
@@ -98,8 +176,8 @@ export class Catalog implements Publication {
   topicPage(slug: string): Representation | undefined {
     const topic = this.index.topics.get(slug);
     if (!topic) return undefined;
-    return this.page(`/topic/${slug}/`, () => {
-      const window = topic.documents.slice(0, this.site.feedLimit);
+    return this.cached(`/topic/${slug}/`, true, () => {
+      const window = take(topic.documents, this.site.feedLimit);
       return lazyRepresentation(
         windowValidators(`/topic/${slug}/`, this.stamp, window),
         HTML_TYPE,
@@ -110,7 +188,7 @@ export class Catalog implements Publication {
   }
 
   topicsJson(): Representation {
-    return this.page('/topics.json', () =>
+    return this.cached('/topics.json', true, () =>
       lazyRepresentation(
         contentValidators('/topics.json', this.stamp, this.topicFingerprint([]), this.newestMs()),
         JSON_TYPE,
@@ -129,16 +207,39 @@ export class Catalog implements Publication {
     };
   }
 
-  private topicEntry(scope: FeedScope): TopicEntry | undefined {
-    return scope.kind === 'topic' ? this.index.topics.get(scope.slug) : undefined;
+  /** Newest-first documents of a scope; undefined when a topic does not exist. */
+  private documentsFor(scope: FeedScope): readonly FeedDocument[] | undefined {
+    switch (scope.kind) {
+      case 'all':
+        return this.index.all;
+      case 'topic':
+        return this.index.topics.get(scope.slug)?.documents;
+      case 'topics': {
+        const lists = scope.slugs.map((slug) => this.index.topics.get(slug)?.documents);
+        if (lists.some((list) => list === undefined)) return undefined;
+        return [...mergeNewestFirst(lists as readonly (readonly FeedDocument[])[])];
+      }
+    }
   }
 
-  private page(key: string, build: () => Representation): Representation {
-    let representation = this.pages.get(key);
-    if (!representation) {
-      representation = build();
-      this.pages.set(key, representation);
-    }
+  private topicSummary(scope: FeedScope): TopicSummary | readonly TopicSummary[] | undefined {
+    if (scope.kind === 'topic') return this.index.topics.get(scope.slug)?.summary;
+    if (scope.kind === 'topics') return scope.slugs.map((slug) => this.index.topics.get(slug)!.summary);
+    return undefined;
+  }
+
+  private currentHistory(scope: ArchivedScope, total: number): FeedHistory | undefined {
+    const pages = archivePageCount(total, this.archivePageSize);
+    return pages > 0 ? { isArchive: false, prevArchive: archiveUrls(this.site, scope, pages) } : undefined;
+  }
+
+  /** Fixed routes are kept for the snapshot's life; variants in the bounded cache. */
+  private cached(key: string, fixed: boolean, build: () => Representation): Representation {
+    const existing = fixed ? this.fixed.get(key) : this.variants.get(key);
+    if (existing) return existing;
+    const representation = build();
+    if (fixed) this.fixed.set(key, representation);
+    else this.variants.set(key, representation);
     return representation;
   }
 
@@ -150,9 +251,22 @@ export class Catalog implements Publication {
   private topicFingerprint(documents: readonly FeedDocument[]): string[] {
     const parts: string[] = [];
     for (const topic of this.index.topicList) parts.push(topic.slug, topic.name, topic.label, String(topic.count), topic.lastMod);
-    for (const document of documents) parts.push(document.id, document.lastMod);
+    for (const document of documents) parts.push(document.id, document.lastMod, document.revision ?? '');
     return parts;
   }
+}
+
+function take(documents: readonly FeedDocument[], limit: number): readonly FeedDocument[] {
+  return documents.length <= limit ? documents : documents.slice(0, limit);
+}
+
+function takeWhere(documents: readonly FeedDocument[], limit: number, keep: (document: FeedDocument) => boolean): FeedDocument[] {
+  const out: FeedDocument[] = [];
+  for (const document of documents) {
+    if (out.length >= limit) break;
+    if (keep(document)) out.push(document);
+  }
+  return out;
 }
 
 export function createCatalog(site: SiteConfig, loaded: LoadResult): Catalog {

@@ -1,6 +1,6 @@
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
-import type { FeedView } from '../feeds/model.ts';
+import type { FeedHistory, FeedView } from '../feeds/model.ts';
 import type { TopicSummary } from '../topics/index.ts';
 import { newestUpdate } from '../topics/index.ts';
 import { feedUrls, topicPageUrl } from '../topics/urls.ts';
@@ -11,23 +11,36 @@ export const GENERATOR = 'topic-feeds';
 /** An empty feed still needs a plausible, fixed `updated` (never the clock, never 1970). */
 export const EMPTY_FEED_UPDATED_MS = Date.UTC(2000, 0, 1);
 
-export function feedTitle(site: SiteConfig, topic: TopicSummary | undefined): string {
-  return topic ? `${site.siteTitle}: ${topic.label}` : site.siteTitle;
+/** One topic, several (a combined feed), or none (the overall feed). */
+export type ScopeTopics = TopicSummary | readonly TopicSummary[] | undefined;
+
+function topicList(topics: ScopeTopics): readonly TopicSummary[] {
+  if (topics === undefined) return [];
+  return Array.isArray(topics) ? topics : [topics as TopicSummary];
 }
 
-export function feedDescription(site: SiteConfig, topic: TopicSummary | undefined): string {
-  return topic ? `Curated health-tech news on ${topic.name}.` : site.siteDescription;
+export function feedTitle(site: SiteConfig, topics: ScopeTopics): string {
+  const list = topicList(topics);
+  return list.length === 0 ? site.siteTitle : `${site.siteTitle}: ${list.map((topic) => topic.label).join(' + ')}`;
+}
+
+export function feedDescription(site: SiteConfig, topics: ScopeTopics): string {
+  const list = topicList(topics);
+  if (list.length === 0) return site.siteDescription;
+  const described = list.length === 1 ? list[0]?.description : undefined;
+  return described ?? `Curated health-tech news on ${list.map((topic) => topic.name).join('; ')}.`;
 }
 
 export function buildFeedView(
   site: SiteConfig,
   scope: FeedScope,
-  topic: TopicSummary | undefined,
+  topics: ScopeTopics,
   items: readonly FeedDocument[],
+  history?: FeedHistory,
 ): FeedView {
   return {
-    title: feedTitle(site, topic),
-    description: feedDescription(site, topic),
+    title: feedTitle(site, topics),
+    description: feedDescription(site, topics),
     language: site.language,
     homeUrl: scope.kind === 'topic' ? topicPageUrl(site, scope.slug) : `${site.siteUrl}/`,
     feedUrls: feedUrls(site, scope),
@@ -36,5 +49,9 @@ export function buildFeedView(
     topicBaseUrl: `${site.siteUrl}/topic/`,
     generator: GENERATOR,
     publisher: { name: site.siteTitle, url: `${site.siteUrl}/` },
+    ...(site.websubHub !== undefined && { hubs: [site.websubHub] }),
+    ...(site.iconUrl !== undefined && { iconUrl: site.iconUrl }),
+    ...(site.logoUrl !== undefined && { logoUrl: site.logoUrl }),
+    ...(history !== undefined && { history }),
   };
 }

@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
 import { escapeXmlAttr as escapeHtml } from '../feeds/xml.ts';
+import type { FeedFormat, FeedView } from '../feeds/model.ts';
 import type { TopicIndex, TopicSummary } from '../topics/index.ts';
 import { feedUrls, topicPageUrl } from '../topics/urls.ts';
 import { feedTitle } from './feed-view.ts';
@@ -16,6 +17,11 @@ th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #8884;vertical
 .feeds a{margin-right:.6rem}
 li{margin:.5rem 0}
 .meta{font-size:.9rem;color:inherit;opacity:.85}
+.subscribe label{display:block;margin:.3rem 0}
+.subscribe input{width:100%;max-width:40rem;font:inherit;padding:.2rem .4rem}
+article.item{border-top:1px solid #8884;padding-top:.5rem;margin-top:1rem}
+article.item img{max-width:100%;height:auto}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem}
 `.trim();
 
 const encoder = new TextEncoder();
@@ -97,7 +103,7 @@ export function renderHomePage(site: SiteConfig, index: TopicIndex, newest: read
   const body = `<header>
 <h1>${escapeHtml(site.siteTitle)}</h1>
 <p>${escapeHtml(site.siteDescription)}</p>
-<p class="feeds">All topics: ${feedLinks(overall)} · <a href="${escapeHtml(`${site.siteUrl}/topics.json`)}">topics.json</a></p>
+<p class="feeds">All topics: ${feedLinks(overall)} · <a href="${escapeHtml(`${site.siteUrl}/topics.json`)}">topics.json</a> · <a href="${escapeHtml(`${site.siteUrl}/opml.xml`)}">Subscribe to all topics (OPML)</a></p>
 </header>
 <main>
 <h2>Topics</h2>
@@ -127,4 +133,60 @@ export function renderTopicPage(site: SiteConfig, topic: TopicSummary, documents
 ${itemList(documents)}
 </main>`;
   return layout(site, title, autodiscovery(title, urls), body);
+}
+
+const FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' };
+
+function utcTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+/**
+ * The HTML a browser gets at a feed URL: the same items and sanitized content
+ * as the feed, plus how to subscribe. No script (the CSP forbids it), so the
+ * URLs sit in read-only fields a reader can select and copy.
+ */
+export function renderFeedPreview(site: SiteConfig, view: FeedView, format: FeedFormat): string {
+  const subscribe = FORMAT_LABELS.map(
+    ([f, label]) =>
+      `<label>${label}${f === format ? ' (this address)' : ''} <input type="text" readonly value="${escapeHtml(view.feedUrls[f])}"></label>`,
+  ).join('\n');
+  const items = view.items.map((document) => {
+    const topics = document.topics
+      .map((topic) => `<a href="${escapeHtml(topicPageUrl(site, topic.slug))}">${escapeHtml(topic.label)}</a>`)
+      .join(', ');
+    const authors = document.authors.length > 0 ? ` · ${escapeHtml(document.authors.join(', '))}` : '';
+    const source = document.externalUrl
+      ? `<p><a href="${escapeHtml(document.externalUrl)}">Read the original${document.publisher ? ` on ${escapeHtml(document.publisher)}` : ''}</a></p>`
+      : '';
+    const image = document.image
+      ? `<img src="${escapeHtml(document.image.url)}" alt="${escapeHtml(document.image.alt)}" loading="lazy">`
+      : '';
+    return `<article class="item">
+<h3><a href="${escapeHtml(document.permalink)}">${escapeHtml(document.title)}</a></h3>
+<p class="meta">Published <time datetime="${new Date(document.publishedMs).toISOString()}">${utcDay(document.publishedMs)}</time> · updated <time datetime="${new Date(document.updatedMs).toISOString()}">${utcTimestamp(document.updatedMs)}</time>${authors}${topics ? ` · ${topics}` : ''}</p>
+${image}
+<div class="content">${document.contentHtml}</div>
+${source}</article>`;
+  });
+  const body = `<a class="skip" href="#items">Skip to items</a>
+<header>
+<p><a href="${escapeHtml(`${site.siteUrl}/`)}">${escapeHtml(site.siteTitle)}</a></p>
+<h1>${escapeHtml(view.title)}</h1>
+<p>${escapeHtml(view.description)}</p>
+</header>
+<main>
+<section class="subscribe" aria-labelledby="subscribe">
+<h2 id="subscribe">How to subscribe</h2>
+<p>This page is the ${FORMAT_NAMES[format]} feed, shown for a browser. Copy one of these addresses into your feed reader or newsletter tool:</p>
+${subscribe}
+<p>Or subscribe to every topic at once with the <a href="${escapeHtml(`${site.siteUrl}/opml.xml`)}">OPML list</a>.</p>
+</section>
+<section aria-labelledby="items">
+<h2 id="items">Latest items</h2>
+${items.length > 0 ? items.join('\n') : '<p>No items.</p>'}
+</section>
+</main>
+<footer><p class="meta">Last updated <time datetime="${new Date(view.updatedMs).toISOString()}">${utcTimestamp(view.updatedMs)}</time>.</p></footer>`;
+  return layout(site, view.title, autodiscovery(view.title, view.feedUrls), body);
 }

@@ -1,19 +1,21 @@
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedFormat } from '../feeds/model.ts';
-import type { FeedScope } from '../topics/urls.ts';
-import { feedPath } from '../topics/urls.ts';
+import type { ArchivedScope, FeedScope } from '../topics/urls.ts';
+import { archivePath, feedPath } from '../topics/urls.ts';
 import type { AssetEntry, AssetsBundle } from './bundle.ts';
-import type { HealthReport, Publication } from './publication.ts';
+import type { FeedOptions, HealthReport, Publication } from './publication.ts';
 import type { Representation } from './representation.ts';
+import { opmlKey, previewKey } from './routes.ts';
 
 export type AssetFetcher = (file: string) => Promise<ReadableStream<Uint8Array> | null>;
 
 /**
- * A publication whose every route was rendered at build time. Validators come
- * from the manifest, bytes from static assets, so conditional GET still never
- * touches a body.
+ * A publication whose every fixed route was rendered at build time.
+ * Validators come from the manifest, bytes from static assets, so conditional
+ * GET still never touches a body. Query variants are not available.
  */
 export class PrebuiltPublication implements Publication {
+  readonly dynamic = false;
   private readonly representations = new Map<string, Representation>();
 
   constructor(
@@ -26,12 +28,17 @@ export class PrebuiltPublication implements Publication {
     return Object.hasOwn(this.bundle.routes, `/topic/${slug}/`);
   }
 
-  servesLimit(limit: number): boolean {
-    return limit === this.bundle.feedLimit;
+  feed(scope: FeedScope, format: FeedFormat, options: FeedOptions = {}): Representation | undefined {
+    const path = feedPath(scope, format);
+    return this.route(options.preview ? previewKey(path) : path);
   }
 
-  feed(scope: FeedScope, format: FeedFormat): Representation | undefined {
-    return this.route(feedPath(scope, format));
+  archive(scope: ArchivedScope, format: FeedFormat, page: number): Representation | undefined {
+    return this.route(archivePath(scope, page, format));
+  }
+
+  opml(format: FeedFormat, slugs?: readonly string[]): Representation | undefined {
+    return slugs === undefined ? this.route(opmlKey(format)) : undefined;
   }
 
   homePage(): Representation {
@@ -50,17 +57,17 @@ export class PrebuiltPublication implements Publication {
     return this.bundle.health;
   }
 
-  private required(path: string): Representation {
-    const representation = this.route(path);
-    if (!representation) throw new Error(`prebuilt bundle has no ${path}`);
+  private required(key: string): Representation {
+    const representation = this.route(key);
+    if (!representation) throw new Error(`prebuilt bundle has no ${key}`);
     return representation;
   }
 
-  private route(path: string): Representation | undefined {
-    let representation = this.representations.get(path);
+  private route(key: string): Representation | undefined {
+    let representation = this.representations.get(key);
     if (representation) return representation;
-    if (!Object.hasOwn(this.bundle.routes, path)) return undefined;
-    const entry: AssetEntry = this.bundle.routes[path]!;
+    if (!Object.hasOwn(this.bundle.routes, key)) return undefined;
+    const entry: AssetEntry = this.bundle.routes[key]!;
     representation = {
       etag: entry.etag,
       lastModified: entry.lastModified,
@@ -69,7 +76,7 @@ export class PrebuiltPublication implements Publication {
       cacheControl: entry.cacheControl,
       body: () => this.fetchAsset(entry.file),
     };
-    this.representations.set(path, representation);
+    this.representations.set(key, representation);
     return representation;
   }
 }

@@ -1,6 +1,6 @@
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedFormat } from '../feeds/model.ts';
-import type { FeedScope } from '../topics/urls.ts';
+import type { ArchivedScope, FeedScope } from '../topics/urls.ts';
 import type { Representation } from './representation.ts';
 
 export interface HealthReport {
@@ -10,6 +10,22 @@ export interface HealthReport {
   readonly problems: number;
 }
 
+/** A validated `?since=` instant. */
+export interface Instant {
+  readonly raw: string;
+  /** Microseconds since the epoch: lastMod values carry microseconds. */
+  readonly micros: number;
+}
+
+export interface FeedOptions {
+  /** Items per feed; the site default when omitted. */
+  readonly limit?: number;
+  /** Only items updated strictly after this instant. */
+  readonly since?: Instant;
+  /** The HTML preview of the feed instead of the feed. */
+  readonly preview?: boolean;
+}
+
 /**
  * What the HTTP layer serves from. The live `Catalog` renders from documents;
  * the Worker's static-assets mode answers from a prebuilt manifest. The app
@@ -17,11 +33,18 @@ export interface HealthReport {
  */
 export interface Publication {
   readonly site: SiteConfig;
+  /**
+   * Whether arbitrary variants (`?limit`, `?since`, combined topics, OPML
+   * subsets) can be rendered. A prebuilt deployment has only its fixed routes.
+   */
+  readonly dynamic: boolean;
   hasTopic(slug: string): boolean;
-  /** Whether `?limit=<limit>` can be served (a prebuilt deployment has only the default window). */
-  servesLimit(limit: number): boolean;
-  /** The feed, or undefined when the topic does not exist. */
-  feed(scope: FeedScope, format: FeedFormat, limit?: number): Representation | undefined;
+  /** The feed, or undefined when a topic does not exist. */
+  feed(scope: FeedScope, format: FeedFormat, options?: FeedOptions): Representation | undefined;
+  /** RFC 5005 archive page `page` (1 = oldest), or undefined when there is no such page. */
+  archive(scope: ArchivedScope, format: FeedFormat, page: number): Representation | undefined;
+  /** OPML of every topic feed, or of `slugs` only; undefined when one of them does not exist. */
+  opml(format: FeedFormat, slugs?: readonly string[]): Representation | undefined;
   homePage(): Representation;
   topicPage(slug: string): Representation | undefined;
   topicsJson(): Representation;

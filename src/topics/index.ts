@@ -5,6 +5,8 @@ export interface TopicSummary {
   readonly slug: string;
   readonly name: string;
   readonly label: string;
+  /** From the content (`categoryDescription`), when some document provides one. */
+  readonly description?: string;
   readonly count: number;
   /** Raw lastMod of the most recently updated document in the topic. */
   readonly lastMod: string;
@@ -58,10 +60,17 @@ function summarize(slug: string, documents: readonly FeedDocument[]): TopicSumma
   }
   if (latest === undefined) throw new Error(`topic ${slug} has no documents`);
   const topic = latest.topics.find((candidate) => candidate.slug === slug);
+  // The newest document that describes the topic wins; most documents do not.
+  let description: string | undefined;
+  for (const document of documents) {
+    description = document.topics.find((candidate) => candidate.slug === slug)?.description;
+    if (description !== undefined) break;
+  }
   return {
     slug,
     name: topic?.name ?? slug,
     label: topic?.label ?? slug,
+    ...(description !== undefined && { description }),
     count: documents.length,
     lastMod: latest.lastMod,
     lastModMs: latest.updatedMs,

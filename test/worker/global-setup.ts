@@ -16,7 +16,8 @@ declare module 'vitest' {
 }
 
 /** Site settings shared by the Worker builds and the Node side of the parity tests. */
-export const PARITY_ENV = { SITE_URL: 'https://feeds.example.org', CONTENT_DIR: './content' } as const;
+// A small FEED_LIMIT gives the sample content RFC 5005 archive pages to compare.
+export const PARITY_ENV = { SITE_URL: 'https://feeds.example.org', CONTENT_DIR: './content', FEED_LIMIT: '5', WEBSUB_HUB: 'https://hub.example.org/' } as const;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
   try {

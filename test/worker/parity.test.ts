@@ -9,7 +9,7 @@ import type { Catalog } from '../../src/publish/catalog.ts';
 import { loadCatalogFromDir } from '../../src/runtime/load-dir.ts';
 
 const builds = inject('workerBuilds');
-const COMPARED_HEADERS = ['content-type', 'etag', 'last-modified', 'cache-control', 'vary', 'location', 'allow', 'access-control-allow-origin', 'content-security-policy', 'x-content-type-options'];
+const COMPARED_HEADERS = ['link', 'content-type', 'etag', 'last-modified', 'cache-control', 'vary', 'location', 'allow', 'access-control-allow-origin', 'content-security-policy', 'x-content-type-options'];
 
 function startWorker(mode: 'documents' | 'assets'): Miniflare {
   const build = builds[mode];
@@ -40,7 +40,11 @@ interface Case {
   readonly name: string;
   readonly path: string;
   readonly init?: RequestInit;
+  /** Needs rendering at request time: the static-assets Worker answers 400 instead. */
+  readonly dynamic?: boolean;
 }
+
+const BROWSER = { headers: { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } };
 
 function cases(): Case[] {
   const list: Case[] = [
@@ -54,11 +58,30 @@ function cases(): Case[] {
     { name: 'bad limit', path: '/rss.xml?limit=0' },
     { name: 'method', path: '/rss.xml', init: { method: 'POST' } },
     { name: 'HEAD', path: '/atom.xml', init: { method: 'HEAD' } },
+    { name: 'opml', path: '/opml.xml' },
+    { name: 'opml atom', path: '/opml.xml?format=atom' },
+    { name: 'opml json', path: '/opml.xml?format=json' },
+    { name: 'browser preview', path: '/rss.xml', init: BROWSER },
+    { name: 'forced preview', path: '/feed.json?view=html' },
+    { name: 'bad view', path: '/feed.json?view=pdf' },
+    { name: 'archive page 1', path: '/archive/1/atom.xml' },
+    { name: 'no such archive page', path: '/archive/999/atom.xml' },
+    { name: 'custom limit', path: '/rss.xml?limit=2', dynamic: true },
+    { name: 'since', path: '/feed.json?since=2024-01-01T00:00:00Z', dynamic: true },
+    { name: 'opml subset', path: '/opml.xml?topics=klas-security', dynamic: true },
   ];
   for (const slug of catalog.index.topics.keys()) {
     list.push({ name: `topic page ${slug}`, path: `/topic/${slug}/` });
-    for (const file of ['rss.xml', 'atom.xml', 'feed.json']) list.push({ name: `${slug} ${file}`, path: `/topic/${slug}/${file}` });
+    for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+      list.push({ name: `${slug} ${file}`, path: `/topic/${slug}/${file}` });
+      list.push({ name: `${slug} ${file} preview`, path: `/topic/${slug}/${file}`, init: BROWSER });
+      for (let page = 1; page <= catalog.archivePages({ kind: 'topic', slug }); page++) {
+        list.push({ name: `${slug} archive ${page} ${file}`, path: `/topic/${slug}/archive/${page}/${file}` });
+      }
+    }
   }
+  const slugs = [...catalog.index.topics.keys()];
+  if (slugs.length >= 2) list.push({ name: 'combined', path: `/topics/${slugs[0]}+${slugs[1]}/rss.xml`, dynamic: true });
   const [first] = catalog.index.topics.keys();
   if (first) list.push({ name: 'mixed-case redirect', path: `/topic/${first.toUpperCase()}/rss.xml` });
   return list;
@@ -89,10 +112,20 @@ describe.each(['documents', 'assets'] as const)('Worker in %s mode', (mode) => {
   });
 
   it('serves every route with the status, headers and bytes of the Node app', async () => {
-    const all = cases();
-    expect(all.length).toBeGreaterThan(40);
+    const all = cases().filter((testCase) => mode === 'documents' || !testCase.dynamic);
+    expect(all.length).toBeGreaterThan(100);
     for (const testCase of all) await compare(worker, testCase);
   });
+
+  if (mode === 'assets') {
+    it('answers request-time variants with a 400 that says why', async () => {
+      for (const testCase of cases().filter((c) => c.dynamic)) {
+        const res = await worker.dispatchFetch(`https://feeds.example.org${testCase.path}`, { redirect: 'manual' });
+        expect(res.status, testCase.name).toBe(400);
+        expect(await res.text()).toContain('static deployment');
+      }
+    });
+  }
 
   it('answers conditional GETs with the same 304', async () => {
     for (const path of ['/rss.xml', `/topic/${[...catalog.index.topics.keys()][0]}/feed.json`, '/']) {
