@@ -35,6 +35,21 @@ function labelFrom(name: string): string {
   return tail === '' ? name : tail;
 }
 
+/**
+ * Optional `categoryDescription`, parallel to `categories` like the others (an
+ * extension: the seed schema has none). It only adds text, so a list of
+ * another length is reported and ignored rather than failing the document.
+ */
+function readDescriptions(data: RawMap, count: number, log: ProblemLog): readonly unknown[] | undefined {
+  const value = field(data, 'categoryDescription');
+  if (isAbsent(value)) return undefined;
+  if (!Array.isArray(value) || value.length !== count) {
+    log.add('categoryDescription', 'listIgnored', describeValue(value));
+    return undefined;
+  }
+  return value;
+}
+
 export function normalizeTopics(data: RawMap, log: ProblemLog): DocumentTopic[] {
   const lists = {
     categories: readList(data, 'categories', log),
@@ -50,6 +65,7 @@ export function normalizeTopics(data: RawMap, log: ProblemLog): DocumentTopic[] 
   const count = lengths[0] ?? 0;
   if (count > 0 && lists.categoryUrl === undefined) log.add('categoryUrl', 'categoryUrlMissing');
 
+  const descriptions = readDescriptions(data, count, log);
   const topics: DocumentTopic[] = [];
   for (let i = 0; i < count; i += 1) {
     const rawName = scalarText(lists.categories?.[i]);
@@ -65,7 +81,8 @@ export function normalizeTopics(data: RawMap, log: ProblemLog): DocumentTopic[] 
       log.add(`categoryUrl[${i}]`, 'topicDuplicate', slug);
       continue;
     }
-    topics.push({ slug, name, label: label ?? labelFrom(name) });
+    const description = scalarText(descriptions?.[i]);
+    topics.push({ slug, name, label: label ?? labelFrom(name), ...(description !== undefined && { description }) });
   }
   return topics;
 }
