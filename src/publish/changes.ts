@@ -1,0 +1,31 @@
+import { FEED_FORMATS } from '../feeds/model.ts';
+import type { FeedScope } from '../topics/urls.ts';
+import { feedUrl } from '../topics/urls.ts';
+import type { Catalog } from './catalog.ts';
+
+/** ETag of every subscribable feed (overall and per topic, each format), by URL. */
+export function feedTags(catalog: Catalog): Map<string, string> {
+  const tags = new Map<string, string>();
+  const scopes: FeedScope[] = [{ kind: 'all' }, ...[...catalog.index.topics.keys()].map((slug) => ({ kind: 'topic' as const, slug }))];
+  for (const scope of scopes) {
+    for (const format of FEED_FORMATS) {
+      const representation = catalog.feed(scope, format);
+      if (representation) tags.set(feedUrl(catalog.site, scope, format), representation.etag);
+    }
+  }
+  return tags;
+}
+
+/**
+ * The feed URLs whose bytes differ between two snapshots: changed, new, or
+ * gone. ETags are derived from exactly what the bytes depend on, so this
+ * needs no rendering. Sorted, for stable pings and logs.
+ */
+export function changedFeedUrls(previous: Catalog | undefined, next: Catalog): string[] {
+  const before = previous ? feedTags(previous) : new Map<string, string>();
+  const after = feedTags(next);
+  const changed = new Set<string>();
+  for (const [url, tag] of after) if (before.get(url) !== tag) changed.add(url);
+  for (const url of before.keys()) if (!after.has(url)) changed.add(url);
+  return [...changed].sort();
+}
