@@ -6,15 +6,22 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parse as parseToml } from 'smol-toml';
 import { parseSiteConfig, siteConfigToEnv } from '../config/config.ts';
 import type { AssetEntry, ContentBundle } from '../publish/bundle.ts';
-import { BUNDLE_VERSION } from '../publish/bundle.ts';
+import { BUNDLE_VERSION, MANIFEST_FILE, encodeManifest } from '../publish/bundle.ts';
 import { renderHeadersFile } from '../publish/headers-file.ts';
 import { publishedRoutes } from '../publish/routes.ts';
 import { formatProblem, loadCatalogFromDir } from '../runtime/load-dir.ts';
 
-export const DEFAULT_ASSETS_THRESHOLD = 2000;
+export const DEFAULT_ASSETS_THRESHOLD = 1000;
+/**
+ * Gzip budget of the bundled documents: Cloudflare's free plan allows a 3 MiB
+ * (gzip) Worker, and the code itself needs about 60 KiB. Measured documents
+ * cost 1.2–1.7 KiB gzip each, so this is what decides for large bodies.
+ */
+export const DEFAULT_BUNDLE_BUDGET_KIB = 2560;
 
 async function wranglerVars(path: string): Promise<Record<string, string>> {
   let text: string;
@@ -32,6 +39,7 @@ export interface BuildContentOptions {
   readonly outDir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly threshold: number;
+  readonly budgetKiB?: number;
 }
 
 export interface BuildContentResult {
@@ -53,12 +61,16 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   await writeFile(join(assetsDir, '_headers'), renderHeadersFile(site));
 
   const env = siteConfigToEnv(site);
-  let bundle: ContentBundle;
+  let bundle: ContentBundle | undefined;
   let assetFiles = 0;
   if (catalog.index.all.length <= options.threshold) {
-    bundle = { version: BUNDLE_VERSION, mode: 'documents', env, documents: catalog.index.all, problems: catalog.problems };
-  } else {
-    const routes: Record<string, AssetEntry> = {};
+    const documents: ContentBundle = { version: BUNDLE_VERSION, mode: 'documents', env, documents: catalog.index.all, problems: catalog.problems };
+    const gzipKiB = gzipSync(moduleSource(documents)).length / 1024;
+    if (gzipKiB <= (options.budgetKiB ?? DEFAULT_BUNDLE_BUDGET_KIB)) bundle = documents;
+    else console.warn(`build:content: bundled documents would be ${gzipKiB.toFixed(0)} KiB gzip, over budget: prebuilding static assets`);
+  }
+  if (bundle === undefined) {
+    const routes = new Map<string, AssetEntry>();
     const madeDirs = new Set<string>();
     for (const route of publishedRoutes(catalog)) {
       const { representation } = route;
@@ -70,21 +82,20 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
       }
       await writeFile(path, (await representation.body()) as Uint8Array);
       assetFiles += 1;
-      routes[route.key] = {
-        kind: route.kind,
+      routes.set(route.key, {
         file: route.file,
         contentType: representation.contentType,
         etag: representation.etag,
-        lastModified: representation.lastModified,
         lastModifiedMs: representation.lastModifiedMs,
         cacheControl: representation.cacheControl,
-      };
+      });
     }
-    bundle = { version: BUNDLE_VERSION, mode: 'assets', env, health: catalog.health(), feedLimit: site.feedLimit, routes };
+    await writeFile(join(assetsDir, MANIFEST_FILE), JSON.stringify(encodeManifest(routes)));
+    assetFiles += 1;
+    bundle = { version: BUNDLE_VERSION, mode: 'assets', env, health: catalog.health() };
   }
 
-  // JSON.parse of a string literal starts faster than an equivalent object literal.
-  const source = `export default JSON.parse(${JSON.stringify(JSON.stringify(bundle))});\n`;
+  const source = moduleSource(bundle);
   await writeFile(join(options.outDir, 'content.js'), source);
   return {
     mode: bundle.mode,
@@ -95,15 +106,23 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   };
 }
 
+/** JSON.parse of a string literal starts faster than an equivalent object literal. */
+function moduleSource(bundle: ContentBundle): string {
+  return `export default JSON.parse(${JSON.stringify(JSON.stringify(bundle))});\n`;
+}
+
 async function main(): Promise<void> {
   const env = { ...(await wranglerVars('wrangler.toml')), ...process.env };
   const threshold = Number(env.WORKER_ASSETS_THRESHOLD ?? DEFAULT_ASSETS_THRESHOLD);
   if (!Number.isSafeInteger(threshold) || threshold < 0) throw new Error('WORKER_ASSETS_THRESHOLD must be a whole number');
+  const budgetKiB = Number(env.WORKER_BUNDLE_BUDGET_KIB ?? DEFAULT_BUNDLE_BUDGET_KIB);
+  if (!Number.isFinite(budgetKiB) || budgetKiB <= 0) throw new Error('WORKER_BUNDLE_BUDGET_KIB must be a positive number');
   const result = await buildContent({
     contentDir: env.CONTENT_DIR ?? './content',
     outDir: env.WORKER_GENERATED_DIR ?? '.generated',
     env,
     threshold,
+    budgetKiB,
   });
   console.log(
     `build:content: ${result.documents} documents (${result.problems} problems) -> ${result.mode} mode, ` +

@@ -2,7 +2,9 @@ import type { SiteConfig } from '../config/config.ts';
 import type { FeedFormat } from '../feeds/model.ts';
 import type { ArchivedScope, FeedScope } from '../topics/urls.ts';
 import { archivePath, feedPath } from '../topics/urls.ts';
-import type { AssetEntry, AssetsBundle } from './bundle.ts';
+import type { AssetManifest, AssetsBundle } from './bundle.ts';
+import { manifestEntry } from './bundle.ts';
+import { httpDate } from '../topics/validators.ts';
 import type { FeedOptions, HealthReport, Publication } from './publication.ts';
 import type { Representation } from './representation.ts';
 import { opmlKey, previewKey } from './routes.ts';
@@ -21,11 +23,12 @@ export class PrebuiltPublication implements Publication {
   constructor(
     readonly site: SiteConfig,
     private readonly bundle: AssetsBundle,
+    private readonly manifest: AssetManifest,
     private readonly fetchAsset: AssetFetcher,
   ) {}
 
   hasTopic(slug: string): boolean {
-    return Object.hasOwn(this.bundle.routes, `/topic/${slug}/`);
+    return Object.hasOwn(this.manifest.routes, `/topic/${slug}/`);
   }
 
   feed(scope: FeedScope, format: FeedFormat, options: FeedOptions = {}): Representation | undefined {
@@ -66,11 +69,11 @@ export class PrebuiltPublication implements Publication {
   private route(key: string): Representation | undefined {
     let representation = this.representations.get(key);
     if (representation) return representation;
-    if (!Object.hasOwn(this.bundle.routes, key)) return undefined;
-    const entry: AssetEntry = this.bundle.routes[key]!;
+    const entry = manifestEntry(this.manifest, key);
+    if (!entry) return undefined;
     representation = {
       etag: entry.etag,
-      lastModified: entry.lastModified,
+      lastModified: httpDate(entry.lastModifiedMs),
       lastModifiedMs: entry.lastModifiedMs,
       contentType: entry.contentType,
       cacheControl: entry.cacheControl,
