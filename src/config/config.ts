@@ -15,6 +15,8 @@ export interface SiteConfig {
   /** Largest accepted `?limit`. */
   readonly maxFeedLimit: number;
   readonly cacheMaxAge: number;
+  /** Shared-cache (CDN) lifetime; omitted from Cache-Control when unset. */
+  readonly sharedMaxAge?: number;
   readonly staleWhileRevalidate: number;
   /** Documents larger than this many bytes are reported and skipped. */
   readonly maxDocumentBytes: number;
@@ -68,6 +70,12 @@ class EnvReader {
       return fallback;
     }
     return value;
+  }
+
+  optionalInteger(name: string, min: number, max: number): number | undefined {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    return this.integer(name, min, min, max);
   }
 
   boolean(name: string, fallback: boolean): boolean {
@@ -133,6 +141,7 @@ function readSite(reader: EnvReader, defaultSiteUrl: string): SiteConfig {
     feedLimit,
     maxFeedLimit: MAX_FEED_LIMIT,
     cacheMaxAge: reader.integer('CACHE_MAX_AGE', 300, 0, 31_536_000),
+    sharedMaxAge: reader.optionalInteger('CACHE_S_MAXAGE', 0, 31_536_000),
     staleWhileRevalidate: reader.integer('CACHE_STALE_WHILE_REVALIDATE', 86_400, 0, 31_536_000),
     maxDocumentBytes: reader.integer('MAX_DOCUMENT_BYTES', 2 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     websubHub: reader.optionalUrl('WEBSUB_HUB', siteUrl),
@@ -191,6 +200,7 @@ export function siteConfigToEnv(site: SiteConfig): Record<string, string> {
     FEED_LIMIT: String(site.feedLimit),
     CACHE_MAX_AGE: String(site.cacheMaxAge),
     CACHE_STALE_WHILE_REVALIDATE: String(site.staleWhileRevalidate),
+    ...(site.sharedMaxAge === undefined ? {} : { CACHE_S_MAXAGE: String(site.sharedMaxAge) }),
     MAX_DOCUMENT_BYTES: String(site.maxDocumentBytes),
     MAX_COMBINED_TOPICS: String(site.maxCombinedTopics),
     ...(site.websubHub === undefined ? {} : { WEBSUB_HUB: site.websubHub }),

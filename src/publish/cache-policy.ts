@@ -1,7 +1,8 @@
 import type { SiteConfig } from '../config/config.ts';
 
 export function feedCacheControl(site: SiteConfig): string {
-  return `public, max-age=${site.cacheMaxAge}, stale-while-revalidate=${site.staleWhileRevalidate}`;
+  const shared = site.sharedMaxAge === undefined ? '' : `, s-maxage=${site.sharedMaxAge}`;
+  return `public, max-age=${site.cacheMaxAge}${shared}, stale-while-revalidate=${site.staleWhileRevalidate}`;
 }
 
 /** Sealed archive pages never change. */

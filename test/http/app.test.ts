@@ -255,3 +255,10 @@ describe('validators follow edits that keep lastMod', () => {
     expect(after).not.toBe(before);
   });
 });
+
+describe('Cache-Control', () => {
+  it('adds s-maxage for shared caches when CACHE_S_MAXAGE is set', async () => {
+    const res = await appFor(corpus(), makeSite({ sharedMaxAge: 120 })).request('/rss.xml');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300, s-maxage=120, stale-while-revalidate=86400');
+  });
+});

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import type { TestProject } from 'vitest/node';
 
 export interface WorkerBuild {
@@ -58,6 +59,8 @@ export default function setup(project: TestProject): () => void {
     run('npx', ['wrangler', 'deploy', '--dry-run', '--config', config, '--outdir', outdir], env);
     return { script: join(outdir, 'worker.js'), assets: join(generated, 'assets') };
   };
-  project.provide('workerBuilds', { documents: build('documents'), assets: build('assets'), env: { ...PARITY_ENV } });
+  // The Node side gets the settings the build recorded: wrangler.toml [vars] under the test's own.
+  const vars = (parseToml(wranglerToml) as { vars?: Record<string, string> }).vars ?? {};
+  project.provide('workerBuilds', { documents: build('documents'), assets: build('assets'), env: { ...vars, ...PARITY_ENV } });
   return () => rmSync(root, { recursive: true, force: true });
 }

@@ -127,6 +127,12 @@ describe.each(['documents', 'assets'] as const)('Worker in %s mode', (mode) => {
     });
   }
 
+  it('gives CDNs s-maxage from wrangler.toml', async () => {
+    const res = await worker.dispatchFetch('https://feeds.example.org/rss.xml');
+    expect(res.headers.get('cache-control')).toContain('s-maxage=300');
+    await res.arrayBuffer();
+  });
+
   it('answers conditional GETs with the same 304', async () => {
     for (const path of ['/rss.xml', `/topic/${[...catalog.index.topics.keys()][0]}/feed.json`, '/']) {
       const etag = (await node.request(`https://feeds.example.org${path}`)).headers.get('etag')!;
