@@ -11,7 +11,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parseSiteConfig, siteConfigToEnv } from '../config/config.ts';
 import type { AssetEntry, ContentBundle } from '../publish/bundle.ts';
 import { BUNDLE_VERSION, MANIFEST_FILE, encodeManifest } from '../publish/bundle.ts';
-import { renderHeadersFile } from '../publish/headers-file.ts';
+import { renderHeadersFile } from '../http/headers-file.ts';
 import { publishedRoutes } from '../publish/routes.ts';
 import { formatProblem, loadCatalogFromDir } from '../runtime/load-dir.ts';
 

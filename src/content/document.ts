@@ -9,7 +9,7 @@ declare const safeHtmlBrand: unique symbol;
 export type SafeHtml = string & { readonly [safeHtmlBrand]: true };
 
 export interface DocumentTopic {
-  /** URL-safe slug, from `categoryUrl[i]` without `topic/` (see topics/slug.ts). */
+  /** URL-safe slug, from `categoryUrl[i]` without `topic/` (see content/topic-slug.ts). */
   readonly slug: string;
   /** `categories[i]`, e.g. "Healthcare IT News: Cybersecurity". */
   readonly name: string;

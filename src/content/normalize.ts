@@ -4,7 +4,7 @@
  * document with any `skipped` problem is not returned.
  */
 import type { SiteConfig } from '../config/config.ts';
-import { isSlug } from '../topics/slug.ts';
+import { isSlug } from './topic-slug.ts';
 import { relatedHtml, renderBody } from './body.ts';
 import { parseDateOrTimestamp } from './dates.ts';
 import type { FeedDocument, Problem, RelatedLink, SafeHtml } from './document.ts';

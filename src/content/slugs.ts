@@ -1,4 +1,4 @@
-import { MAX_SLUG_LENGTH, isSlug, slugify } from '../topics/slug.ts';
+import { MAX_SLUG_LENGTH, isSlug, slugify } from './topic-slug.ts';
 
 /** The project slug rule applied to free text, cut to the maximum length; undefined if nothing is left. */
 export function makeSlug(text: string): string | undefined {

@@ -4,7 +4,7 @@
  * is a lowercased name ("healthcare it news: cybersecurity"), so it is never
  * read: URLs built from it would break.
  */
-import { isSlug, slugFromCategoryUrl } from '../topics/slug.ts';
+import { isSlug, slugFromCategoryUrl } from './topic-slug.ts';
 import type { DocumentTopic } from './document.ts';
 import type { RawMap } from './fields.ts';
 import { field, isAbsent, scalarText } from './fields.ts';

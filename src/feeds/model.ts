@@ -1,10 +1,9 @@
 import type { FeedDocument } from '../content/document.ts';
+import type { FeedUrls } from '../topics/urls.ts';
 
-export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
-export type FeedFormat = (typeof FEED_FORMATS)[number];
-
-/** A feed URL in each format. */
-export type FeedUrls = Readonly<Record<FeedFormat, string>>;
+export { FEED_FORMATS } from '../topics/formats.ts';
+export type { FeedFormat } from '../topics/formats.ts';
+export type { FeedUrls } from '../topics/urls.ts';
 
 /** RFC 5005 links. Archive pages are fixed-size, oldest items on page 1. */
 export interface FeedHistory {

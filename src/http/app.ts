@@ -4,7 +4,7 @@ import type { FeedFormat } from '../feeds/model.ts';
 import type { Publication } from '../publish/publication.ts';
 import type { Representation } from '../publish/representation.ts';
 import type { RouteKind } from '../publish/routes.ts';
-import { isSlug } from '../topics/slug.ts';
+import { isSlug } from '../content/topic-slug.ts';
 import { COMBINED_SEPARATOR, FEED_FILE, feedPath } from '../topics/urls.ts';
 import type { ArchivedScope, FeedScope } from '../topics/urls.ts';
 import { isNotModified } from './conditional.ts';

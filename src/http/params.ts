@@ -3,7 +3,7 @@ import { FEED_FORMATS } from '../feeds/model.ts';
 import type { FeedFormat } from '../feeds/model.ts';
 import type { Instant } from '../publish/publication.ts';
 import { instantMicros } from '../topics/order.ts';
-import { isSlug } from '../topics/slug.ts';
+import { isSlug } from '../content/topic-slug.ts';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 

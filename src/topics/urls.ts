@@ -1,5 +1,8 @@
 import type { SiteConfig } from '../config/config.ts';
-import type { FeedFormat, FeedUrls } from '../feeds/model.ts';
+import type { FeedFormat } from './formats.ts';
+
+/** A feed URL in each format. */
+export type FeedUrls = Readonly<Record<FeedFormat, string>>;
 
 /** Which documents a feed holds: all, one topic, or the union of several (canonical slug order). */
 export type FeedScope =

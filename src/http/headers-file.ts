@@ -1,10 +1,10 @@
 import type { SiteConfig } from '../config/config.ts';
 import { CONTENT_TYPES } from '../feeds/index.ts';
 import { FEED_FORMATS } from '../feeds/model.ts';
-import { BASE_HEADERS, CORS_HEADERS, FEED_VARY } from '../http/headers.ts';
+import { BASE_HEADERS, CORS_HEADERS, FEED_VARY } from './headers.ts';
 import { FEED_FILE } from '../topics/urls.ts';
-import { feedCacheControl } from './cache-policy.ts';
-import { PAGE_CSP } from './pages.ts';
+import { feedCacheControl } from '../publish/cache-policy.ts';
+import { PAGE_CSP } from '../publish/pages.ts';
 
 type Rule = readonly [pattern: string, headers: Readonly<Record<string, string>>];
 
