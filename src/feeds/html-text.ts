@@ -1,3 +1,5 @@
+import { sanitizedHtmlToText } from '../content/text.ts';
+
 /**
  * Plain text -> HTML that displays exactly that text. Used where a format's
  * field is HTML but our value is plain text (the RSS item description), so a
@@ -8,23 +10,13 @@ export function plainTextToHtml(s: string): string {
   return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
 }
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00A0', '#39': "'" };
-
 /**
  * Plain text of sanitized HTML, cut at a word boundary: the RSS description
  * of an item whose document has no summary (validators want one before
- * content:encoded). Sanitized HTML is well-formed, so dropping tags is exact.
+ * content:encoded).
  */
 export function htmlExcerpt(html: string, maxChars = 280): string {
-  const text = html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d*|#39);/gi, (whole, name: string) => {
-      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-      if (name.startsWith('#') && name !== '#39') return String.fromCodePoint(Number(name.slice(1)));
-      return NAMED_ENTITIES[name] ?? whole;
-    })
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = sanitizedHtmlToText(html);
   if (text.length <= maxChars) return text;
   const cut = text.slice(0, maxChars);
   const boundary = cut.lastIndexOf(' ');
