@@ -12,10 +12,13 @@ import { parseSiteConfig, siteConfigToEnv } from '../config/config.ts';
 import type { AssetEntry, ContentBundle } from '../publish/bundle.ts';
 import { BUNDLE_VERSION, MANIFEST_FILE, encodeManifest } from '../publish/bundle.ts';
 import { renderHeadersFile } from '../http/headers-file.ts';
+import { diffTags, feedTags } from '../publish/changes.ts';
 import { publishedRoutes } from '../publish/routes.ts';
 import { formatProblem, loadCatalogFromDir } from '../runtime/load-dir.ts';
 
 export const DEFAULT_ASSETS_THRESHOLD = 1000;
+const FEED_TAGS_FILE = 'feed-tags.json';
+const CHANGED_FEEDS_FILE = 'changed-feeds.json';
 /**
  * Gzip budget of the bundled documents: Cloudflare's free plan allows a 3 MiB
  * (gzip) Worker, and the code itself needs about 60 KiB. Measured documents
@@ -56,6 +59,10 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
 
   const assetsDir = join(options.outDir, 'assets');
+  // Feed ETags of the previous build: what changed is what a WebSub hub must hear about.
+  const previousTags = await readFile(join(options.outDir, FEED_TAGS_FILE), 'utf8')
+    .then((text) => new Map(Object.entries(JSON.parse(text) as Record<string, string>)))
+    .catch(() => undefined);
   await rm(options.outDir, { recursive: true, force: true });
   await mkdir(assetsDir, { recursive: true });
   await writeFile(join(assetsDir, '_headers'), renderHeadersFile(site));
@@ -97,6 +104,10 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
 
   const source = moduleSource(bundle);
   await writeFile(join(options.outDir, 'content.js'), source);
+  const tags = feedTags(catalog);
+  await writeFile(join(options.outDir, FEED_TAGS_FILE), JSON.stringify(Object.fromEntries(tags), null, 1));
+  const changed = previousTags === undefined ? [] : diffTags(previousTags, tags);
+  await writeFile(join(options.outDir, CHANGED_FEEDS_FILE), `${JSON.stringify(changed, null, 1)}\n`);
   return {
     mode: bundle.mode,
     documents: catalog.index.all.length,

@@ -22,8 +22,11 @@ export function feedTags(catalog: Catalog): Map<string, string> {
  * needs no rendering. Sorted, for stable pings and logs.
  */
 export function changedFeedUrls(previous: Catalog | undefined, next: Catalog): string[] {
-  const before = previous ? feedTags(previous) : new Map<string, string>();
-  const after = feedTags(next);
+  return diffTags(previous ? feedTags(previous) : new Map<string, string>(), feedTags(next));
+}
+
+/** URLs whose tag differs between two tag maps, including ones only in either. */
+export function diffTags(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
   const changed = new Set<string>();
   for (const [url, tag] of after) if (before.get(url) !== tag) changed.add(url);
   for (const url of before.keys()) if (!after.has(url)) changed.add(url);
