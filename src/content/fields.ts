@@ -45,11 +45,12 @@ export function textList(value: unknown, name: string, log: ProblemLog): string[
     log.add(name, 'listIgnored', describeValue(value));
     return [];
   }
-  const out: string[] = [];
+  // A Set, not Array.includes: a hostile 2 MB list would make dedup quadratic.
+  const out = new Set<string>();
   items.forEach((item, i) => {
     const text = scalarText(item);
     if (text === undefined) log.add(`${name}[${i}]`, 'listItemIgnored', describeValue(item));
-    else if (!out.includes(text)) out.push(text);
+    else out.add(text);
   });
-  return out;
+  return [...out];
 }

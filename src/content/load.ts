@@ -24,15 +24,39 @@ export interface ParsedSource extends FieldsResult {
   readonly bodyStart?: number;
 }
 
+/** Milliseconds spent per step, summed over calls; for start-up reports. */
+export interface ParseTimings {
+  decode: number;
+  yaml: number;
+  fields: number;
+}
+
+export interface ParseOptions {
+  readonly timings?: ParseTimings;
+  /** A faster splitter with the same results (the Node runtime's), else splitFrontMatter. */
+  readonly split?: typeof splitFrontMatter;
+}
+
 /** One source -> its fields (revision included), description and body; never throws. */
-export function parseSource(source: ContentSource, site: SiteConfig): ParsedSource {
+export function parseSource(source: ContentSource, site: SiteConfig, options: ParseOptions = {}): ParsedSource {
+  const { timings, split: splitter = splitFrontMatter } = options;
   try {
     const log = new ProblemLog(source.file);
+    let started = timings ? performance.now() : 0;
+    const lap = (step: keyof ParseTimings): void => {
+      if (!timings) return;
+      const now = performance.now();
+      timings[step] += now - started;
+      started = now;
+    };
     const text = decodeSource(source.contents, site.maxDocumentBytes, log);
+    lap('decode');
     if (text === undefined) return { problems: log.problems };
-    const split = splitFrontMatter(text, log);
+    const split = splitter(text, log);
+    lap('yaml');
     if (split === undefined) return { problems: log.problems };
-    const result = normalizeFields({ file: source.file, data: split.data, body: split.body }, site);
+    const result = normalizeFields({ file: source.file, data: split.data, body: split.body, bodyIsClean: true }, site);
+    lap('fields');
     const problems = [...log.problems, ...result.problems];
     if (result.fields === undefined) return { problems };
     const bodyStart = text.endsWith(split.body) ? text.length - split.body.length : undefined;
@@ -49,15 +73,16 @@ export function parseSource(source: ContentSource, site: SiteConfig): ParsedSour
 }
 
 /**
- * The body of a source whose fields were read before, or undefined when the
- * source no longer has the same revision (it changed since).
+ * The body of a source whose fields were read before: cut at `bodyStart`
+ * while the text is unchanged (no YAML parse), else split again. Undefined
+ * when the source can no longer be decoded or split.
  */
 export function reparseBody(source: ContentSource, site: SiteConfig, revision: string | undefined, bodyStart?: number): string | undefined {
   try {
     const log = new ProblemLog(source.file);
     const text = decodeSource(source.contents, site.maxDocumentBytes, log);
-    if (text === undefined || (revision !== undefined && sourceRevision(text) !== revision)) return undefined;
-    if (bodyStart !== undefined) return text.slice(bodyStart);
+    if (text === undefined) return undefined;
+    if (bodyStart !== undefined && revision !== undefined && sourceRevision(text) === revision) return text.slice(bodyStart);
     return splitFrontMatter(text, log)?.body;
   } catch {
     return undefined;
@@ -70,7 +95,7 @@ export function normalizeSource(source: ContentSource, site: SiteConfig): Normal
   if (parsed.fields === undefined || parsed.body === undefined) return { problems: parsed.problems };
   try {
     // Body problems were reported by parseSource; this log only repeats them.
-    const content = renderContent(parsed.fields, parsed.description, parsed.body, new ProblemLog(source.file));
+    const content = renderContent(parsed.fields, parsed.description, parsed.body, new ProblemLog(source.file), true);
     return { document: assembleDocument(parsed.fields, content), problems: parsed.problems };
   } catch (error) {
     return { problems: [...parsed.problems, internalError(source.file, error)] };

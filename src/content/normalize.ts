@@ -25,6 +25,8 @@ export interface NormalizeInput {
   /** The parsed front matter, not yet trusted. */
   readonly data: unknown;
   readonly body: string;
+  /** The body is a slice of decodeSource output, so cleanText would change nothing. */
+  readonly bodyIsClean?: boolean;
 }
 
 export interface NormalizeResult {
@@ -68,7 +70,7 @@ export function normalizeFields(input: NormalizeInput, site: SiteConfig): Fields
   const result = readFields(input, site, log);
   // renderBody reports its fallbacks (too deep, markdown failed); run it now so
   // every problem is known at load, and again when the content is needed.
-  if (result.fields !== undefined) renderBody(cleanText(input.body), log);
+  if (result.fields !== undefined) renderBody(input.bodyIsClean ? input.body : cleanText(input.body), log);
   return { ...result, problems: log.problems };
 }
 
@@ -81,9 +83,11 @@ export function renderContent(
   description: string | undefined,
   body: string,
   log: ProblemLog,
+  bodyIsClean = false,
 ): DocumentContent {
   // Body and the Related list go through the one sanitize call together.
-  const contentHtml = sanitizeContent(renderBody(cleanText(body), log) + relatedHtml(fields.related), fields.permalink);
+  const clean = bodyIsClean ? body : cleanText(body);
+  const contentHtml = sanitizeContent(renderBody(clean, log) + relatedHtml(fields.related), fields.permalink);
   const summary = description === undefined ? undefined : summarize(description, sanitizedHtmlToText(contentHtml));
   return summary === undefined ? { contentHtml } : { contentHtml, summary };
 }
@@ -315,6 +319,7 @@ function readRelated(data: RawMap, site: SiteConfig, log: ProblemLog): RelatedLi
     return [];
   }
   const related: RelatedLink[] = [];
+  const seen = new Set<string>(); // linear dedup, even for a hostile 100k-item list
   raw.forEach((item: unknown, i) => {
     const at = `relatedOfferings[${i}]`;
     if (!isMap(item)) {
@@ -326,7 +331,10 @@ function readRelated(data: RawMap, site: SiteConfig, log: ProblemLog): RelatedLi
     const url = permalink === undefined ? undefined : siteUrlFor(site.siteUrl, permalink);
     if (label === undefined) log.add(`${at}.label`, 'relatedNoLabel');
     else if (url === undefined) log.add(`${at}.permalink`, 'relatedUrlInvalid', permalink ?? describeValue(field(item, 'permalink')));
-    else if (!related.some((r) => r.url === url)) related.push({ label, url });
+    else if (!seen.has(url)) {
+      seen.add(url);
+      related.push({ label, url });
+    }
   });
   return related;
 }

@@ -148,6 +148,16 @@ export const REASONS = {
     action: 'repaired',
     text: (message: string) => `markdown could not be rendered (${message}); rendered as plain text`,
   },
+
+  // The report itself.
+  moreProblems: {
+    action: 'repaired',
+    text: (count: number) => `${count} more problem(s) in this file are not listed`,
+  },
+  moreProblemsSkipped: {
+    action: 'skipped',
+    text: (count: number) => `${count} more problem(s) in this file are not listed; at least one makes the document skipped`,
+  },
 } as const satisfies Record<string, Reason>;
 
 export type ProblemCode = keyof typeof REASONS;
@@ -167,13 +177,31 @@ export function makeProblem<C extends ProblemCode>(
   return { file, field, reason: reasonText(code, ...args), action: REASONS[code].action };
 }
 
+/**
+ * Problems listed per file. A hostile file (a 2 MB list of 400k bad items)
+ * would otherwise produce 400k report lines: memory, logs and /healthz grow
+ * with the attacker's input, and spreading them into a call overflows the stack.
+ */
+export const MAX_PROBLEMS_PER_FILE = 100;
+
 /** Collects the problems of one file; any `skipped` problem means no document. */
 export class ProblemLog {
   readonly problems: Problem[] = [];
+  private hidden = 0;
+  private hiddenSkipped = false;
   constructor(readonly file: string) {}
 
   add<C extends ProblemCode>(field: string, code: C, ...args: ReasonArgs<C>): void {
-    this.problems.push(makeProblem(this.file, field, code, ...args));
+    if (this.problems.length < MAX_PROBLEMS_PER_FILE) {
+      this.problems.push(makeProblem(this.file, field, code, ...args));
+      return;
+    }
+    // Past the cap, one last line counts the rest (and keeps a skip visible).
+    this.hidden += 1;
+    this.hiddenSkipped ||= REASONS[code].action === 'skipped';
+    this.problems[MAX_PROBLEMS_PER_FILE] = this.hiddenSkipped
+      ? makeProblem(this.file, 'file', 'moreProblemsSkipped', this.hidden)
+      : makeProblem(this.file, 'file', 'moreProblems', this.hidden);
   }
 
   get skipped(): boolean {

@@ -8,9 +8,11 @@
 const XML_FORBIDDEN =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-// The above plus C1 controls: legal in XML 1.0 but never meaningful in our content.
+// The above plus DEL and the C1 controls: legal in XML 1.0 but never meaningful
+// in our content, and the XML escaper drops them, so keeping them here would
+// make JSON Feed text differ from RSS/Atom text.
 const UNWANTED =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u0080-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes exactly the code points XML 1.0 forbids; everything else is kept. */
 export function stripXmlForbidden(s: string): string {
@@ -38,9 +40,13 @@ export function cleanText(s: string): string {
   return stripUnwanted(normalizeNewlines(stripBom(s))).text;
 }
 
-/** One line of plain text: cleaned, every whitespace run (incl. NBSP) one space, trimmed. */
+/**
+ * One line of plain text: cleaned, U+FFFD dropped, every whitespace run (incl.
+ * NBSP and BOM) one space, trimmed. The feed escaper drops U+FFFD too; doing
+ * it here, before the collapse, keeps the text identical in every format.
+ */
 export function plainText(s: string): string {
-  return cleanText(s).replace(/\s+/g, ' ').trim();
+  return cleanText(s).replace(/\uFFFD/g, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Escapes text for an HTML text node or a double-quoted attribute value. */

@@ -67,6 +67,8 @@ export function normalizeTopics(data: RawMap, log: ProblemLog): DocumentTopic[] 
 
   const descriptions = readDescriptions(data, count, log);
   const topics: DocumentTopic[] = [];
+  // Seen slugs in a Set: a hostile list of 100k categories must stay linear.
+  const seen = new Set<string>();
   for (let i = 0; i < count; i += 1) {
     const rawName = scalarText(lists.categories?.[i]);
     const rawUrl = lists.categoryUrl?.[i];
@@ -77,10 +79,11 @@ export function normalizeTopics(data: RawMap, log: ProblemLog): DocumentTopic[] 
     if (rawName === undefined && lists.categories !== undefined) {
       log.add(`categories[${i}]`, 'categoryNameMissing', name);
     }
-    if (topics.some((t) => t.slug === slug)) {
+    if (seen.has(slug)) {
       log.add(`categoryUrl[${i}]`, 'topicDuplicate', slug);
       continue;
     }
+    seen.add(slug);
     const description = scalarText(descriptions?.[i]);
     topics.push({ slug, name, label: label ?? labelFrom(name), ...(description !== undefined && { description }) });
   }

@@ -14,7 +14,10 @@ function serialize(url: URL): string {
   const origin = url.origin === 'null' ? `${url.protocol}` : url.origin;
   const rest = url.href.startsWith(origin) ? url.href.slice(origin.length) : url.href;
   const prefix = rest === url.href ? '' : origin;
-  return prefix + rest.replace(NOT_URI_CHAR, (c) => encodeURIComponent(c));
+  // WHATWG also keeps a `%` without two hex digits and every `#` after the first.
+  const encoded = rest.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(NOT_URI_CHAR, (c) => encodeURIComponent(c));
+  const hash = encoded.indexOf('#');
+  return prefix + (hash === -1 ? encoded : `${encoded.slice(0, hash + 1)}${encoded.slice(hash + 1).replace(/#/g, '%23')}`);
 }
 
 function parse(value: string, base?: string): URL | undefined {

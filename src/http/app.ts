@@ -63,7 +63,7 @@ export async function respondWith(request: Request, representation: Representati
 }
 
 /** WebSub discovery (the hub and the canonical self URL) as an HTTP Link header. */
-function webSubLink(publication: Publication, path: string): string | undefined {
+export function webSubLink(publication: Publication, path: string): string | undefined {
   const hub = publication.site.websubHub;
   return hub === undefined ? undefined : `<${hub}>; rel="hub", <${publication.site.siteUrl}${path}>; rel="self"`;
 }

@@ -52,6 +52,20 @@ class BoundedCache<V> {
   }
 }
 
+export interface CatalogOptions {
+  /**
+   * `buildTopicIndex(loaded.documents)` made elsewhere: Node watch mode
+   * patches the previous index for one changed file instead of regrouping 50k.
+   */
+  readonly index?: TopicIndex;
+  /**
+   * Keep fixed routes (and their rendered bytes) for the snapshot's life; a
+   * static export, which renders each route once, passes false so memory
+   * holds only the routes in flight.
+   */
+  readonly retain?: boolean;
+}
+
 /**
  * Every servable representation of one content snapshot. Immutable once
  * built: a content change builds a new catalog and swaps it in whole, so a
@@ -64,13 +78,16 @@ export class Catalog implements Publication {
   private readonly stamp: string;
   private readonly cacheControl: string;
   private readonly fixed = new Map<string, Representation>();
+  private readonly retain: boolean;
   private readonly variants = new BoundedCache<Representation>(MAX_VARIANT_ENTRIES);
 
   constructor(
     readonly site: SiteConfig,
     loaded: LoadResult,
+    options: CatalogOptions = {},
   ) {
-    this.index = buildTopicIndex(loaded.documents);
+    this.index = options.index ?? buildTopicIndex(loaded.documents);
+    this.retain = options.retain ?? true;
     this.problems = loaded.problems;
     this.stamp = `${OUTPUT_VERSION}\u0000${configStamp(site)}`;
     this.cacheControl = feedCacheControl(site);
@@ -238,8 +255,8 @@ export class Catalog implements Publication {
     const existing = fixed ? this.fixed.get(key) : this.variants.get(key);
     if (existing) return existing;
     const representation = build();
-    if (fixed) this.fixed.set(key, representation);
-    else this.variants.set(key, representation);
+    if (fixed && this.retain) this.fixed.set(key, representation);
+    else if (!fixed) this.variants.set(key, representation);
     return representation;
   }
 

@@ -7,13 +7,18 @@ export interface FileScan {
   readonly problems: Problem[];
 }
 
+export interface FileList {
+  /** Absolute paths, in walk order (folders and names sorted). */
+  readonly files: string[];
+  readonly problems: Problem[];
+}
+
 /**
  * Every `*.md` below `root`, recursively, following symlinks once: a folder
  * already visited (by real path) is reported and skipped, so a symlink loop
- * cannot hang the load. Files over `maxBytes` are reported without being read.
+ * cannot hang the load.
  */
-export async function readContentSources(root: string, maxBytes: number): Promise<FileScan> {
-  const sources: ContentSource[] = [];
+export async function listContentFiles(root: string): Promise<FileList> {
   const problems: Problem[] = [];
   const visited = new Set<string>();
   const files: string[] = [];
@@ -60,6 +65,13 @@ export async function readContentSources(root: string, maxBytes: number): Promis
   }
 
   await walk(root);
+  return { files, problems };
+}
+
+/** Every `*.md` below `root` (see listContentFiles), read; files over `maxBytes` are reported without being read. */
+export async function readContentSources(root: string, maxBytes: number): Promise<FileScan> {
+  const sources: ContentSource[] = [];
+  const { files, problems } = await listContentFiles(root);
 
   // Bounded parallel reads: fast on big corpora without exhausting file handles.
   const CONCURRENCY = 64;

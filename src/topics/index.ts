@@ -53,7 +53,8 @@ export function buildTopicIndex(documents: readonly FeedDocument[]): TopicIndex 
   return { all, topics, topicList: [...topics.values()].map((entry) => entry.summary) };
 }
 
-function summarize(slug: string, documents: readonly FeedDocument[]): TopicSummary {
+/** A topic's summary from its newest-first documents (exported for incremental index updates). */
+export function summarize(slug: string, documents: readonly FeedDocument[]): TopicSummary {
   let latest = documents[0];
   for (const document of documents) {
     if (latest === undefined || isUpdatedAfter(document, latest)) latest = document;

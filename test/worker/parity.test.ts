@@ -1,4 +1,7 @@
+import { createAdaptorServer } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
@@ -6,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseSiteConfig } from '../../src/config/config.ts';
 import { createApp } from '../../src/http/app.ts';
 import type { Catalog } from '../../src/publish/catalog.ts';
+import { FastTable, installFastPath } from '../../src/runtime/fast-path.ts';
+import { guardServer } from '../../src/runtime/http-guards.ts';
 import { loadCatalogFromDir } from '../../src/runtime/load-dir.ts';
 
 const builds = inject('workerBuilds');
@@ -30,11 +35,40 @@ function startWorker(mode: 'documents' | 'assets'): Miniflare {
 
 let catalog: Catalog;
 let node: ReturnType<typeof createApp>;
+/** The Node server as src/runtime/node.ts runs it: fast path in front of the same app, over real HTTP. */
+let server: Server;
+let port: number;
 
 beforeAll(async () => {
   catalog = await loadCatalogFromDir(parseSiteConfig(builds.env), builds.env.CONTENT_DIR ?? './content');
   node = createApp({ catalog: () => catalog });
+  server = createAdaptorServer({ fetch: node.fetch }) as Server;
+  guardServer(server);
+  const table = new FastTable(catalog);
+  installFastPath(server, () => table);
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  port = (server.address() as { port: number }).port;
 });
+
+afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
+
+/** A request over HTTP with no Accept-Encoding, so the fast path sends identity bytes. */
+function overHttp(path: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  const headers = Object.fromEntries(new Headers(init.headers).entries());
+  return new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: { ...headers, host: 'feeds.example.org' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const received = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) received.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+        done({ status: res.statusCode ?? 0, headers: received, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
 
 interface Case {
   readonly name: string;
@@ -99,6 +133,13 @@ async function compare(worker: Miniflare, testCase: Case): Promise<void> {
   const nodeBytes = Buffer.from(await fromNode.arrayBuffer());
   const workerBytes = Buffer.from(await fromWorker.arrayBuffer());
   expect(workerBytes.equals(nodeBytes), `${testCase.name}: body bytes`).toBe(true);
+  // The Node server answers from its fast path where it can: the same again.
+  const fromServer = await overHttp(testCase.path, testCase.init);
+  expect(fromServer.status, `${testCase.name} (node server)`).toBe(fromNode.status);
+  for (const header of COMPARED_HEADERS) {
+    expect(fromServer.headers.get(header), `${testCase.name} (node server): ${header}`).toBe(fromNode.headers.get(header));
+  }
+  expect(fromServer.body.equals(nodeBytes), `${testCase.name} (node server): body bytes`).toBe(true);
 }
 
 describe.each(['documents', 'assets'] as const)('Worker in %s mode', (mode) => {

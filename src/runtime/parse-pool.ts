@@ -1,0 +1,197 @@
+/**
+ * Runs parse tasks on every core: a few worker threads pull batches from one
+ * queue, so a slow batch never leaves a core idle. Small loads run inline
+ * (starting a worker costs more than it saves), and so does everything when
+ * workers cannot start.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SiteConfig } from '../config/config.ts';
+import type { DocumentContent } from '../content/load.ts';
+import type { BodyTask, ScanResult, ScanTask, TaskTimings } from './parse-tasks.ts';
+import { addTimings, emptyTimings, renderBodyTask, scanFile } from './parse-tasks.ts';
+
+export type PoolRequest =
+  | { readonly id: number; readonly kind: 'scan'; readonly tasks: readonly ScanTask[] }
+  | { readonly id: number; readonly kind: 'bodies'; readonly tasks: readonly BodyTask[] };
+
+export type PoolResponse =
+  | { readonly id: number; readonly kind: 'scan'; readonly results: ScanResult[]; readonly timings: TaskTimings }
+  | { readonly id: number; readonly kind: 'bodies'; readonly results: (DocumentContent | null)[]; readonly timings: TaskTimings };
+
+export interface TaskRunner {
+  /** Worker threads in use; 0 when inline. */
+  readonly threads: number;
+  scan(tasks: readonly ScanTask[]): Promise<{ results: ScanResult[]; timings: TaskTimings }>;
+  bodies(tasks: readonly BodyTask[]): Promise<{ results: (DocumentContent | undefined)[]; timings: TaskTimings }>;
+  close(): Promise<void>;
+}
+
+/** Below this many files, inline is faster than starting workers. */
+export const MIN_FILES_FOR_WORKERS = 1500;
+const BATCH = 200;
+
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+
+export function inlineRunner(site: SiteConfig): TaskRunner {
+  return {
+    threads: 0,
+    async scan(tasks) {
+      const timings = emptyTimings();
+      return { results: tasks.map((task) => scanFile(task, site, timings)), timings };
+    },
+    async bodies(tasks) {
+      const timings = emptyTimings();
+      return { results: tasks.map((task) => renderBodyTask(task, site, timings)), timings };
+    },
+    async close() {},
+  };
+}
+
+/**
+ * A worker thread running the module `entry` (a .ts URL). Under tsx (sources
+ * run as .ts) the worker needs the TypeScript loader registered before it
+ * imports its entry; compiled .js needs nothing.
+ */
+export function spawnModuleWorker(entry: URL, workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')), { workerData });
+  const require = createRequire(import.meta.url);
+  const api = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData, execArgv: [] });
+}
+
+function spawn(site: SiteConfig): Worker {
+  return spawnModuleWorker(new URL('./parse-worker.ts', import.meta.url), { site });
+}
+
+interface Job {
+  readonly request: PoolRequest;
+  readonly done: (response: PoolResponse) => void;
+  readonly failed: (error: unknown) => void;
+}
+
+class WorkerPool implements TaskRunner {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Job>();
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private broken: unknown;
+
+  constructor(
+    private readonly site: SiteConfig,
+    private readonly workers: Worker[],
+  ) {
+    for (const worker of workers) {
+      worker.on('message', (response: PoolResponse) => {
+        const job = this.busy.get(worker);
+        this.busy.delete(worker);
+        this.idle.push(worker);
+        job?.done(response);
+        this.pump();
+      });
+      worker.on('error', (error) => this.fail(worker, error));
+      worker.on('exit', (code) => {
+        if (this.busy.has(worker)) this.fail(worker, new Error(`parse worker exited with code ${code}`));
+      });
+      this.idle.push(worker);
+    }
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  private fail(worker: Worker, error: unknown): void {
+    this.broken ??= error;
+    const job = this.busy.get(worker);
+    this.busy.delete(worker);
+    const index = this.idle.indexOf(worker);
+    if (index >= 0) this.idle.splice(index, 1);
+    // The batch is redone inline: a crashed worker must not lose documents.
+    if (job) this.runInline(job);
+    if (this.idle.length === 0 && this.busy.size === 0) for (const queued of this.queue.splice(0)) this.runInline(queued);
+  }
+
+  private runInline(job: Job): void {
+    const timings = emptyTimings();
+    try {
+      const request = job.request;
+      job.done(
+        request.kind === 'scan'
+          ? { id: request.id, kind: 'scan', results: request.tasks.map((t) => scanFile(t, this.site, timings)), timings }
+          : { id: request.id, kind: 'bodies', results: request.tasks.map((t) => renderBodyTask(t, this.site, timings) ?? null), timings },
+      );
+    } catch (error) {
+      job.failed(error);
+    }
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop()!;
+      const job = this.queue.shift()!;
+      this.busy.set(worker, job);
+      worker.postMessage(job.request);
+    }
+    if (this.idle.length === 0 && this.busy.size === 0 && this.broken !== undefined) {
+      for (const queued of this.queue.splice(0)) this.runInline(queued);
+    }
+  }
+
+  private run<T>(tasks: readonly T[], request: (id: number, batch: readonly T[]) => PoolRequest): Promise<PoolResponse[]> {
+    const jobs: Promise<PoolResponse>[] = [];
+    for (let start = 0; start < tasks.length; start += BATCH) {
+      const batch = tasks.slice(start, start + BATCH);
+      jobs.push(
+        new Promise<PoolResponse>((done, failed) => {
+          this.queue.push({ request: request(this.nextId++, batch), done, failed });
+        }),
+      );
+    }
+    this.pump();
+    return Promise.all(jobs);
+  }
+
+  async scan(tasks: readonly ScanTask[]): Promise<{ results: ScanResult[]; timings: TaskTimings }> {
+    const responses = await this.run(tasks, (id, batch) => ({ id, kind: 'scan', tasks: batch as readonly ScanTask[] }));
+    const timings = emptyTimings();
+    const results: ScanResult[] = [];
+    for (const response of responses) {
+      if (response.kind !== 'scan') continue;
+      addTimings(timings, response.timings);
+      results.push(...response.results);
+    }
+    return { results, timings };
+  }
+
+  async bodies(tasks: readonly BodyTask[]): Promise<{ results: (DocumentContent | undefined)[]; timings: TaskTimings }> {
+    const responses = await this.run(tasks, (id, batch) => ({ id, kind: 'bodies', tasks: batch as readonly BodyTask[] }));
+    const timings = emptyTimings();
+    const results: (DocumentContent | undefined)[] = [];
+    for (const response of responses) {
+      if (response.kind !== 'bodies') continue;
+      addTimings(timings, response.timings);
+      for (const result of response.results) results.push(result ?? undefined);
+    }
+    return { results, timings };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** Worker threads when the load is big enough and `threads` > 1, else inline. */
+export function createRunner(site: SiteConfig, files: number, threads = defaultThreads(), minFiles = MIN_FILES_FOR_WORKERS): TaskRunner {
+  if (threads < 2 || files < minFiles) return inlineRunner(site);
+  try {
+    return new WorkerPool(site, Array.from({ length: threads }, () => spawn(site)));
+  } catch {
+    return inlineRunner(site);
+  }
+}
