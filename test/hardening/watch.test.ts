@@ -153,12 +153,10 @@ describe('watch mode on the real server', () => {
     expect(reads.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
   });
 
-  // KNOWN BUG (src/runtime/watch.ts, owned by the runtime work): Node 20's
-  // `fs.watch(dir, { recursive: true })` on Linux reports the first time a
-  // file is replaced by a rename (how vim, IDEs and deploy tools save), then
-  // never reports that file again, not even in-place writes. Flip `it.fails`
-  // to `it` once watch.ts watches each directory itself.
-  it.fails('picks up every save of an editor that replaces the file by rename', async () => {
+  // Node 20's `fs.watch(dir, { recursive: true })` on Linux loses a file once
+  // it is replaced by a rename (how vim, IDEs and deploy tools save); watch.ts
+  // therefore watches each folder itself. This guards that.
+  it('picks up every save of an editor that replaces the file by rename', async () => {
     for (const round of [1, 2, 3]) {
       writeAtomic(join(root, 'doc-6.md'), docText(6, `Saved by rename ${round}`));
       await waitFor(`save ${round}`, async () => ((await titles()).includes(`Saved by rename ${round}`) ? true : undefined), 5_000);
