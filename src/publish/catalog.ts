@@ -119,7 +119,7 @@ export class Catalog implements Publication {
         return options.preview ? renderFeedPreview(this.site, view, format) : FEED_RENDERERS[format](view);
       };
       return lazyRepresentation(
-        windowValidators(key, this.stamp, window),
+        windowValidators(`${key}${this.scopeStamp(scope)}`, this.stamp, window),
         options.preview ? HTML_TYPE : CONTENT_TYPES[format],
         this.cacheControl,
         render,
@@ -145,7 +145,7 @@ export class Catalog implements Publication {
         ...(page < pages && { nextArchive: archiveUrls(this.site, scope, page + 1) }),
       };
       return lazyRepresentation(
-        windowValidators(`${key}${sealed ? '#sealed' : ''}`, this.stamp, items),
+        windowValidators(`${key}${sealed ? '#sealed' : ''}${this.scopeStamp(scope)}`, this.stamp, items),
         CONTENT_TYPES[format],
         sealed ? IMMUTABLE_CACHE_CONTROL : this.cacheControl,
         () => {
@@ -196,7 +196,7 @@ export class Catalog implements Publication {
     return this.cached(`/topic/${slug}/`, true, () => {
       const window = take(topic.documents, this.site.feedLimit);
       return lazyRepresentation(
-        windowValidators(`/topic/${slug}/`, this.stamp, window),
+        windowValidators(`/topic/${slug}/\u0000${topic.summary.count}${this.scopeStamp({ kind: 'topic', slug })}`, this.stamp, window),
         HTML_TYPE,
         this.cacheControl,
         () => renderTopicPage(this.site, topic.summary, window),
@@ -237,6 +237,17 @@ export class Catalog implements Publication {
         return [...mergeNewestFirst(lists as readonly (readonly FeedDocument[])[])];
       }
     }
+  }
+
+  /**
+   * What a feed's own text depends on besides its items: the topic names,
+   * labels and descriptions (taken from documents that may be outside the
+   * window), so a relabelled topic changes the ETag too.
+   */
+  private scopeStamp(scope: FeedScope): string {
+    const topics = this.topicSummary(scope);
+    const list = topics === undefined ? [] : Array.isArray(topics) ? topics : [topics as TopicSummary];
+    return list.map((topic) => `\u0000${topic.name}\u0000${topic.label}\u0000${topic.description ?? ''}`).join('');
   }
 
   private topicSummary(scope: FeedScope): TopicSummary | readonly TopicSummary[] | undefined {

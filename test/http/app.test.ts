@@ -262,3 +262,21 @@ describe('Cache-Control', () => {
     expect(res.headers.get('cache-control')).toBe('public, max-age=300, s-maxage=120, stale-while-revalidate=86400');
   });
 });
+
+describe('validators follow what the page and feed text depend on', () => {
+  it('change the topic feed ETag when the topic label changes, even from outside the window', async () => {
+    const documents = corpus();
+    const relabelled = documents.map((d) => ({ ...d, topics: d.topics.map((t) => (t.slug === 'vaccines' ? { ...t, label: 'Vaccines & Biologics' } : t)) }));
+    const before = (await appFor(documents).request('/topic/vaccines/rss.xml?limit=1')).headers.get('etag');
+    const after = (await appFor(relabelled).request('/topic/vaccines/rss.xml?limit=1')).headers.get('etag');
+    expect(after).not.toBe(before);
+  });
+
+  it('change the topic page ETag when the item count changes outside the window', async () => {
+    const old = makeDocument({ id: '0', publishedMs: Date.UTC(2000, 0, 1), updatedMs: Date.UTC(2000, 0, 1), lastMod: '2000-01-01T00:00:00Z', topics: [vaccines] });
+    const site = makeSite({ feedLimit: 2 });
+    const before = (await appFor(corpus(), site).request('/topic/vaccines/')).headers.get('etag');
+    const after = (await appFor([...corpus(), old], site).request('/topic/vaccines/')).headers.get('etag');
+    expect(after).not.toBe(before);
+  });
+});
