@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startHub } from '../support/websub-hub-process.ts';
 import { buildContent } from '../../src/cli/build-content.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'topic-feeds-deploy-ping-'));
@@ -13,15 +14,10 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function startHub(): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/websub-hub.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const port = /listening on (\d+)/.exec(chunk.toString())?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}/`);
-    });
-  });
+async function hubUrl(): Promise<string> {
+  const hub = await startHub();
+  children.push(hub.child);
+  return hub.url;
 }
 
 describe('WebSub after a build and deploy', () => {
@@ -45,7 +41,7 @@ describe('WebSub after a build and deploy', () => {
     ].flatMap((base) => ['atom.xml', 'feed.json', 'rss.xml'].map((f) => `${base}${f}`));
     expect(changed).toEqual(expected.sort());
 
-    const hub = await startHub();
+    const hub = await hubUrl();
     execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/ping-hub.ts', '--changed', join(out, 'changed-feeds.json')], {
       env: { ...process.env, WEBSUB_HUB: hub },
       stdio: 'pipe',

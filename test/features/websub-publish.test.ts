@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changedFeedUrls } from '../../src/publish/changes.ts';
 import { Catalog } from '../../src/publish/catalog.ts';
 import { WebSubPublisher } from '../../src/runtime/websub.ts';
+import { startHub } from '../support/websub-hub-process.ts';
 import { dailyDocuments, makeSite } from './helpers.ts';
 
 const running: ChildProcess[] = [];
@@ -11,18 +11,10 @@ afterEach(() => {
   for (const child of running.splice(0)) child.kill();
 });
 
-/** Starts test/support/websub-hub.ts as a real process on loopback. */
-async function startHub(args: string[] = []): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/websub-hub.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  running.push(child);
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const match = /listening on (\d+)/.exec(chunk.toString());
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`hub exited with ${code}`)));
-  });
-  return `http://127.0.0.1:${port}/`;
+async function hubUrl(args: string[] = []): Promise<string> {
+  const hub = await startHub(args);
+  running.push(hub.child);
+  return hub.url;
 }
 
 async function received(hub: string): Promise<{ pings: { urls: string[] }[]; attempts: number }> {
@@ -61,7 +53,7 @@ describe('changedFeedUrls', () => {
 
 describe('WebSubPublisher against a local hub process', () => {
   it('pings the hub with exactly the changed feed URLs', async () => {
-    const hub = await startHub();
+    const hub = await hubUrl();
     const urls = ['https://feeds.example.org/rss.xml', 'https://feeds.example.org/topic/cybersecurity/atom.xml'];
     const publisher = new WebSubPublisher({ hub, log: () => {} });
     await publisher.publish(urls);
@@ -69,7 +61,7 @@ describe('WebSubPublisher against a local hub process', () => {
   });
 
   it('retries with backoff when the hub fails, without blocking the caller', async () => {
-    const hub = await startHub(['--fail', '2']);
+    const hub = await hubUrl(['--fail', '2']);
     const log: string[] = [];
     const publisher = new WebSubPublisher({ hub, log: (m) => log.push(m), baseDelayMs: 20 });
     const started = performance.now();
@@ -90,7 +82,7 @@ describe('WebSubPublisher against a local hub process', () => {
   });
 
   it('splits many URLs into batches', async () => {
-    const hub = await startHub();
+    const hub = await hubUrl();
     const urls = Array.from({ length: 7 }, (_, i) => `https://feeds.example.org/topic/t${i}/rss.xml`);
     await new WebSubPublisher({ hub, log: () => {}, batchSize: 3 }).publish(urls);
     expect((await received(hub)).pings.map((p) => p.urls.length)).toEqual([3, 3, 1]);

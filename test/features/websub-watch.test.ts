@@ -3,11 +3,11 @@
  * loopback, one edited document, and exactly its feeds pinged.
  */
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startHub } from '../support/websub-hub-process.ts';
 import type { RunningServer } from '../support/server-process.ts';
 import { startServer, waitFor } from '../support/server-process.ts';
 import { documentSource, goodFields } from '../support/source-text.ts';
@@ -22,15 +22,10 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function startHub(): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/websub-hub.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const port = /listening on (\d+)/.exec(chunk.toString())?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}/`);
-    });
-  });
+async function hubUrl(): Promise<string> {
+  const hub = await startHub();
+  children.push(hub.child);
+  return hub.url;
 }
 
 function doc(n: number, topic: 'safety' | 'privacy', lastMod: string): string {
@@ -40,7 +35,7 @@ function doc(n: number, topic: 'safety' | 'privacy', lastMod: string): string {
 
 describe('WebSub pings from watch mode', () => {
   it('pings exactly the feeds whose bytes changed, after they are served', async () => {
-    const hub = await startHub();
+    const hub = await hubUrl();
     writeFileSync(join(root, 'a.md'), doc(1, 'safety', '2024-02-01T08:00:00.000001Z'));
     writeFileSync(join(root, 'b.md'), doc(2, 'privacy', '2024-02-01T08:00:00.000002Z'));
     server = await startServer({ contentDir: root, env: { WEBSUB_HUB: hub, SITE_URL: 'https://feeds.example.org' } });
