@@ -263,6 +263,17 @@ export class ContentStore {
    * out: an edit never removes a document that was being served.
    */
   applyChanges(paths: Iterable<string>): ChangeSet {
+    // The content folder itself gone (unmounted, mid-deploy swap): keep serving the last good snapshot.
+    let rootIsFolder = false;
+    try {
+      rootIsFolder = statSync(this.root).isDirectory();
+    } catch {
+      rootIsFolder = false;
+    }
+    if (!rootIsFolder) {
+      console.warn(`content folder ${this.root} is gone; still serving the last content`);
+      return { changed: [], removed: [], added: [], problems: [] };
+    }
     const changed = new Set<string>();
     const removed: FeedDocument[] = [];
     const newProblems: Problem[] = [];

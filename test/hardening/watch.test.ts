@@ -188,3 +188,22 @@ describe('WATCH=false', () => {
     }
   }, 60_000);
 });
+
+describe('content folder removed while watching', () => {
+  it('keeps serving the last content instead of an empty index', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'topic-feeds-gone-'));
+    writeFileSync(join(root, 'a.md'), docText(1));
+    writeFileSync(join(root, 'b.md'), docText(2));
+    const server = await startServer({ contentDir: root });
+    try {
+      rmSync(root, { recursive: true, force: true });
+      // Before the guard, the next update swapped in an empty index here.
+      await sleep(1_500);
+      const health = (await (await fetch(`${server.origin}/healthz`)).json()) as Health;
+      expect(health.documents).toBe(2);
+    } finally {
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
