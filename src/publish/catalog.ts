@@ -296,7 +296,3 @@ function takeWhere(documents: readonly FeedDocument[], limit: number, keep: (doc
   }
   return out;
 }
-
-export function createCatalog(site: SiteConfig, loaded: LoadResult): Catalog {
-  return new Catalog(site, loaded);
-}
