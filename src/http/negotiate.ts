@@ -10,28 +10,31 @@ const FEED_TYPES = new Set([
 ]);
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 
-interface AcceptRange {
-  readonly type: string;
+export interface WeightedValue {
+  /** Lowercased media type, coding or other token. */
+  readonly value: string;
+  /** The `q` weight, clamped to 0..1 (1 when absent, 0 when unreadable). */
   readonly q: number;
 }
 
-function parseAccept(header: string): AcceptRange[] {
-  const ranges: AcceptRange[] = [];
+/** An Accept-style list (`a, b;q=0.5`), as Accept and Accept-Encoding share it (RFC 9110 §12.4.2). */
+export function parseWeightedList(header: string): WeightedValue[] {
+  const values: WeightedValue[] = [];
   for (const part of header.split(',').slice(0, 64)) {
-    const [rawType, ...params] = part.split(';');
-    const type = rawType?.trim().toLowerCase();
-    if (!type) continue;
+    const [raw, ...params] = part.split(';');
+    const value = raw?.trim().toLowerCase();
+    if (!value) continue;
     let q = 1;
     for (const param of params) {
-      const [name, value] = param.split('=');
+      const [name, weight] = param.split('=');
       if (name?.trim().toLowerCase() === 'q') {
-        const parsed = Number(value?.trim());
+        const parsed = Number(weight?.trim());
         q = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), 1) : 0;
       }
     }
-    ranges.push({ type, q });
+    values.push({ value, q });
   }
-  return ranges;
+  return values;
 }
 
 /**
@@ -44,10 +47,10 @@ export function prefersHtml(accept: string | null | undefined): boolean {
   let html = 0;
   let feed = 0;
   let any = 0;
-  for (const range of parseAccept(accept)) {
-    if (HTML_TYPES.has(range.type)) html = Math.max(html, range.q);
-    else if (FEED_TYPES.has(range.type)) feed = Math.max(feed, range.q);
-    else if (range.type === '*/*' || range.type === 'application/*') any = Math.max(any, range.q);
+  for (const { value, q } of parseWeightedList(accept)) {
+    if (HTML_TYPES.has(value)) html = Math.max(html, q);
+    else if (FEED_TYPES.has(value)) feed = Math.max(feed, q);
+    else if (value === '*/*' || value === 'application/*') any = Math.max(any, q);
   }
   return html > Math.max(feed, any);
 }

@@ -6,6 +6,7 @@
  */
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import { parseWeightedList } from '../http/negotiate.ts';
 
 export type Coding = 'br' | 'gzip';
 
@@ -35,17 +36,7 @@ function parseAcceptEncoding(header: string): Preference {
   let br = -1;
   let gz = -1;
   let any = -1;
-  for (const part of header.split(',')) {
-    const [rawName, ...params] = part.split(';');
-    const name = rawName?.trim().toLowerCase() ?? '';
-    let q = 1;
-    for (const param of params) {
-      const [key, value] = param.split('=');
-      if (key?.trim().toLowerCase() === 'q') {
-        const parsed = Number(value?.trim());
-        q = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), 1) : 0;
-      }
-    }
+  for (const { value: name, q } of parseWeightedList(header)) {
     if (name === 'br') br = Math.max(br, q);
     else if (name === 'gzip' || name === 'x-gzip') gz = Math.max(gz, q);
     else if (name === '*') any = Math.max(any, q);

@@ -1,24 +1,17 @@
-import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHub } from '../support/websub-hub-process.ts';
+import { startHub, stopHubs } from '../support/websub-hub-process.ts';
 import { buildContent } from '../../src/cli/build-content.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'topic-feeds-deploy-ping-'));
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of children) child.kill();
+  stopHubs();
   rmSync(root, { recursive: true, force: true });
 });
 
-async function hubUrl(): Promise<string> {
-  const hub = await startHub();
-  children.push(hub.child);
-  return hub.url;
-}
 
 describe('WebSub after a build and deploy', () => {
   it('build:content records exactly the changed feeds, and ping:hub sends them', async () => {
@@ -41,7 +34,7 @@ describe('WebSub after a build and deploy', () => {
     ].flatMap((base) => ['atom.xml', 'feed.json', 'rss.xml'].map((f) => `${base}${f}`));
     expect(changed).toEqual(expected.sort());
 
-    const hub = await hubUrl();
+    const hub = (await startHub()).url;
     execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/ping-hub.ts', '--changed', join(out, 'changed-feeds.json')], {
       env: { ...process.env, WEBSUB_HUB: hub },
       stdio: 'pipe',

@@ -1,21 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changedFeedUrls } from '../../src/publish/changes.ts';
 import { Catalog } from '../../src/publish/catalog.ts';
 import { WebSubPublisher } from '../../src/runtime/websub.ts';
-import { startHub } from '../support/websub-hub-process.ts';
+import { startHub, stopHubs } from '../support/websub-hub-process.ts';
 import { dailyDocuments, makeSite } from './helpers.ts';
 
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) child.kill();
-});
+afterEach(stopHubs);
 
-async function hubUrl(args: string[] = []): Promise<string> {
-  const hub = await startHub(args);
-  running.push(hub.child);
-  return hub.url;
-}
 
 async function received(hub: string): Promise<{ pings: { urls: string[] }[]; attempts: number }> {
   return (await (await fetch(`${hub}pings`)).json()) as { pings: { urls: string[] }[]; attempts: number };
@@ -53,7 +44,7 @@ describe('changedFeedUrls', () => {
 
 describe('WebSubPublisher against a local hub process', () => {
   it('pings the hub with exactly the changed feed URLs', async () => {
-    const hub = await hubUrl();
+    const hub = (await startHub()).url;
     const urls = ['https://feeds.example.org/rss.xml', 'https://feeds.example.org/topic/cybersecurity/atom.xml'];
     const publisher = new WebSubPublisher({ hub, log: () => {} });
     await publisher.publish(urls);
@@ -61,7 +52,7 @@ describe('WebSubPublisher against a local hub process', () => {
   });
 
   it('retries with backoff when the hub fails, without blocking the caller', async () => {
-    const hub = await hubUrl(['--fail', '2']);
+    const hub = (await startHub(['--fail', '2'])).url;
     const log: string[] = [];
     const publisher = new WebSubPublisher({ hub, log: (m) => log.push(m), baseDelayMs: 20 });
     const started = performance.now();
@@ -82,7 +73,7 @@ describe('WebSubPublisher against a local hub process', () => {
   });
 
   it('splits many URLs into batches', async () => {
-    const hub = await hubUrl();
+    const hub = (await startHub()).url;
     const urls = Array.from({ length: 7 }, (_, i) => `https://feeds.example.org/topic/t${i}/rss.xml`);
     await new WebSubPublisher({ hub, log: () => {}, batchSize: 3 }).publish(urls);
     expect((await received(hub)).pings.map((p) => p.urls.length)).toEqual([3, 3, 1]);

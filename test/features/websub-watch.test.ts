@@ -2,31 +2,24 @@
  * WebSub end to end: the real server in watch mode, a hub process on
  * loopback, one edited document, and exactly its feeds pinged.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHub } from '../support/websub-hub-process.ts';
+import { startHub, stopHubs } from '../support/websub-hub-process.ts';
 import type { RunningServer } from '../support/server-process.ts';
 import { startServer, waitFor } from '../support/server-process.ts';
 import { documentSource, goodFields } from '../support/source-text.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'topic-feeds-websub-watch-'));
-const children: ChildProcess[] = [];
 let server: RunningServer | undefined;
 
 afterAll(async () => {
   await server?.stop();
-  for (const child of children) child.kill();
+  stopHubs();
   rmSync(root, { recursive: true, force: true });
 });
 
-async function hubUrl(): Promise<string> {
-  const hub = await startHub();
-  children.push(hub.child);
-  return hub.url;
-}
 
 function doc(n: number, topic: 'safety' | 'privacy', lastMod: string): string {
   const [name, slug, label] = topic === 'safety' ? ['Example Wire: Safety', 'example-wire-safety', 'Safety'] : ['Example Wire: Privacy', 'example-wire-privacy', 'Privacy'];
@@ -35,7 +28,7 @@ function doc(n: number, topic: 'safety' | 'privacy', lastMod: string): string {
 
 describe('WebSub pings from watch mode', () => {
   it('pings exactly the feeds whose bytes changed, after they are served', async () => {
-    const hub = await hubUrl();
+    const hub = (await startHub()).url;
     writeFileSync(join(root, 'a.md'), doc(1, 'safety', '2024-02-01T08:00:00.000001Z'));
     writeFileSync(join(root, 'b.md'), doc(2, 'privacy', '2024-02-01T08:00:00.000002Z'));
     server = await startServer({ contentDir: root, env: { WEBSUB_HUB: hub, SITE_URL: 'https://feeds.example.org' } });

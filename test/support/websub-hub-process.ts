@@ -8,9 +8,18 @@ export interface HubProcess {
   pings(): Promise<{ pings: { urls: string[]; at: number }[]; attempts: number }>;
 }
 
-/** Starts test/support/websub-hub.ts as its own process on loopback. */
+const running = new Set<ChildProcess>();
+
+/** Stops every hub this test file started. */
+export function stopHubs(): void {
+  for (const child of running) child.kill();
+  running.clear();
+}
+
+/** Starts test/support/websub-hub.ts as its own process on loopback; `stopHubs` ends it. */
 export async function startHub(args: readonly string[] = []): Promise<HubProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/websub-hub.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(child);
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       const match = /listening on (\d+)/.exec(chunk.toString());
