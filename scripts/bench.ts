@@ -109,7 +109,7 @@ class ServerProcess {
 
   constructor(env: Record<string, string>, cpu?: number) {
     const command = cpu !== undefined && canPin ? ['taskset', '-c', String(cpu), ...NODE_TS] : NODE_TS;
-    this.child = spawn(command[0]!, [...command.slice(1), 'src/runtime/node.ts'], {
+    this.child = spawn(command[0]!, [...command.slice(1), 'src/node/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, HOST: '127.0.0.1', PORT: '0', WATCH: 'false', STARTUP_REPORT: 'true', SITE_URL, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

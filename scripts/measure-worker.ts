@@ -45,7 +45,7 @@ function build(contentDir: string, threshold: number, budgetKiB = 2560) {
   writeFileSync(
     config,
     readFileSync('wrangler.toml', 'utf8')
-      .replace(/^main = .*$/m, `main = ${JSON.stringify(resolve('src/runtime/worker.ts'))}`)
+      .replace(/^main = .*$/m, `main = ${JSON.stringify(resolve('src/worker/worker.ts'))}`)
       .replaceAll('./.generated/', `${generated}/`),
   );
   const env = { ...process.env, CONTENT_DIR: contentDir, WORKER_GENERATED_DIR: generated, WORKER_ASSETS_THRESHOLD: String(threshold), WORKER_BUNDLE_BUDGET_KIB: String(budgetKiB), WRANGLER_SEND_METRICS: 'false' };

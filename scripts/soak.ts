@@ -38,6 +38,8 @@ export interface SoakOptions {
   readonly seed: number;
   /** Largest accepted RSS growth after warm-up, as a fraction (0.1 = 10%). */
   readonly maxRssGrowth: number;
+  /** Fail when no conditional request got a 304: true for the full soak; a few seconds under rewrites may see none. */
+  readonly requireNotModified: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -49,6 +51,7 @@ export const DEFAULT_SOAK: SoakOptions = {
   rewriteEveryMs: 500,
   seed: 42,
   maxRssGrowth: 0.1,
+  requireNotModified: true,
 };
 
 export interface RouteStats {
@@ -276,8 +279,10 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     clearInterval(sampler);
     sampler = undefined;
 
-    // Let the last rewrite settle, then check nothing was lost.
+    // Let the last rewrite settle, then check nothing was lost. A busy machine
+    // may take longer to apply the first reload: wait for it, with a deadline.
     await sleep(1_500);
+    for (let waited = 0; rewrites > 0 && waited < 30_000 && server.lines(/^(reloaded|updated)\b/).length === 0; waited += 250) await sleep(250);
     const serverAlive = server.child.exitCode === null && server.child.signalCode === null;
     let final = { documents: -1, problems: -1 };
     if (serverAlive) final = (await (await fetch(`${origin}/healthz`)).json()) as { documents: number; problems: number };
@@ -309,7 +314,7 @@ export async function runSoak(partial: Partial<SoakOptions> = {}): Promise<SoakR
     if (final.problems !== 0) failures.push(`${final.problems} content problems at the end`);
     if (rewrites > 0 && reloads === 0) failures.push(`${rewrites} rewrites but the server never reloaded`);
     const notModified = routeStats.filter((r) => r.expected.includes(304)).reduce((sum, r) => sum + (r.statuses['304'] ?? 0), 0);
-    if (notModified === 0) failures.push('no conditional request was answered 304');
+    if (notModified === 0 && options.requireNotModified) failures.push('no conditional request was answered 304');
 
     return {
       options,

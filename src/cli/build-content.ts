@@ -13,8 +13,8 @@ import type { AssetEntry, ContentBundle } from '../publish/bundle.ts';
 import { BUNDLE_VERSION, MANIFEST_FILE, encodeManifest } from '../publish/bundle.ts';
 import { renderHeadersFile } from '../http/headers-file.ts';
 import { diffTags, feedTags } from '../publish/changes.ts';
-import { publishedRoutes } from '../publish/routes.ts';
-import { formatProblem, loadCatalogFromDir } from '../runtime/load-dir.ts';
+import { publishedRoutes } from '../publish/published-routes.ts';
+import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
 
 export const DEFAULT_ASSETS_THRESHOLD = 1000;
 const FEED_TAGS_FILE = 'feed-tags.json';

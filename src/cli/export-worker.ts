@@ -6,9 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
-import { Catalog } from '../publish/catalog.ts';
-import { publishedRoutes } from '../publish/routes.ts';
-import { routeTopic, writeRoutes } from './export-write.ts';
+import { LiveCatalog } from '../publish/live-catalog.ts';
+import { publishedRoutes } from '../publish/published-routes.ts';
+import { writeRoutes } from './export-write.ts';
 
 export interface ExportWorkerData {
   readonly site: SiteConfig;
@@ -22,10 +22,10 @@ export type ExportWorkerMessage = { readonly kind: 'progress'; readonly files: n
 const data = workerData as ExportWorkerData;
 // Only these topics' documents: their topic entries (documents, summaries) equal the full catalog's.
 // Not retained: each route's bytes are dropped once written.
-const catalog = new Catalog(data.site, { documents: data.documents, problems: [] }, { retain: false });
+const catalog = new LiveCatalog(data.site, { documents: data.documents, problems: [] }, { retain: false });
 const slugs = new Set(data.slugs);
 const mine = (function* () {
-  for (const route of publishedRoutes(catalog)) if (slugs.has(routeTopic(route.path) ?? '')) yield route;
+  for (const route of publishedRoutes(catalog)) if (slugs.has(route.topic ?? '')) yield route;
 })();
 let pending = 0;
 const bytes = await writeRoutes(mine, data.outDir, () => {

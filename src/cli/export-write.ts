@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { PublishedRoute } from '../publish/routes.ts';
+import type { PublishedRoute } from '../publish/published-routes.ts';
 
 /** Files written at once: rendering (this thread) overlaps the disk. */
 const WRITES_IN_FLIGHT = 16;
@@ -29,9 +29,4 @@ export async function writeRoutes(routes: Iterable<PublishedRoute>, outDir: stri
   }
   await Promise.all(inFlight);
   return bytes;
-}
-
-/** The topic a route belongs to (`/topic/<slug>/…`), or undefined for site-wide routes. */
-export function routeTopic(path: string): string | undefined {
-  return path.startsWith('/topic/') ? path.split('/')[2] : undefined;
 }

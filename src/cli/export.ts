@@ -13,16 +13,16 @@ import cliProgress from 'cli-progress';
 import { ConfigError, parseSiteConfig } from '../config/config.ts';
 import { renderHeadersFile } from '../http/headers-file.ts';
 import type { FeedDocument } from '../content/document.ts';
-import type { PublishedRoute } from '../publish/routes.ts';
-import { Catalog } from '../publish/catalog.ts';
-import { publishedRoutes } from '../publish/routes.ts';
-import type { TopicIndex } from '../topics/index.ts';
-import { LazyDocument } from '../runtime/lazy-document.ts';
-import { formatProblem, loadCatalogFromDir } from '../runtime/load-dir.ts';
-import { defaultThreads, spawnModuleWorker } from '../runtime/parse-pool.ts';
-import { parseNodeRuntimeConfig } from '../runtime/runtime-config.ts';
+import type { PublishedRoute } from '../publish/published-routes.ts';
+import { LiveCatalog } from '../publish/live-catalog.ts';
+import { publishedRoutes } from '../publish/published-routes.ts';
+import type { TopicIndex } from '../topics/topic-index.ts';
+import { LazyDocument } from '../ingest/lazy-document.ts';
+import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
+import { defaultThreads, spawnModuleWorker } from '../ingest/parse-pool.ts';
+import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import type { ExportWorkerData, ExportWorkerMessage } from './export-worker.ts';
-import { routeTopic, writeRoutes } from './export-write.ts';
+import { writeRoutes } from './export-write.ts';
 
 export interface ExportOptions {
   readonly contentDir: string;
@@ -92,7 +92,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const loaded = performance.now();
 
   // A catalog that does not keep what it renders: memory holds only the routes being written.
-  const streaming = new Catalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false });
+  const streaming = new LiveCatalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false });
   let total = 1;
   for (const _route of publishedRoutes(streaming)) total += 1;
   await mkdir(options.outDir, { recursive: true });
@@ -116,7 +116,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     });
   });
   const own = (function* (): Generator<PublishedRoute> {
-    for (const route of publishedRoutes(streaming)) if (!elsewhere.has(routeTopic(route.path) ?? '')) yield route;
+    for (const route of publishedRoutes(streaming)) if (!elsewhere.has(route.topic ?? '')) yield route;
   })();
   const sizes = await Promise.all([writeRoutes(own, options.outDir, written), ...threadsDone]);
 

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
 import { parseSiteConfig } from '../config/config.ts';
-import { WebSubPublisher } from '../runtime/websub.ts';
+import { WebSubPublisher } from '../publish/websub.ts';
 
 async function wranglerVars(): Promise<Record<string, string>> {
   try {

@@ -51,7 +51,8 @@ export const DEFAULT_PORT = 3000;
 export const MAX_FEED_LIMIT = 500;
 
 /** Collects every problem before failing, so one start shows all bad settings. */
-class EnvReader {
+/** Reads settings, collecting every problem so one error names them all. */
+export class EnvReader {
   readonly problems: string[] = [];
   constructor(private readonly env: EnvRecord) {}
 
@@ -162,6 +163,12 @@ export function parseSiteConfig(env: EnvRecord, defaultSiteUrl = `http://localho
 /** Site settings plus where and how the Node server listens and reads content. */
 export function parseServerConfig(env: EnvRecord): ServerConfig {
   const reader = new EnvReader(env);
+  const config = readServer(reader);
+  reader.failIfAny();
+  return config;
+}
+
+export function readServer(reader: EnvReader): ServerConfig {
   const port = reader.integer('PORT', DEFAULT_PORT, 0, 65_535);
   const site = readSite(reader, `http://localhost:${port}`);
   const config: ServerConfig = {
@@ -171,7 +178,6 @@ export function parseServerConfig(env: EnvRecord): ServerConfig {
     contentDir: reader.text('CONTENT_DIR', './content'),
     watch: reader.boolean('WATCH', true),
   };
-  reader.failIfAny();
   return config;
 }
 

@@ -141,8 +141,11 @@ export function dropDuplicates<T extends Identity>(
 }
 
 /**
- * Loads every source. When two documents share an id or a slug (and so a
- * permalink), the one whose file path sorts first is kept.
+ * Loads every source in memory, in one pass: the reference loader. The
+ * server and the CLI load through ingest/'s ContentStore (threads, disk
+ * cache, lazy sanitizing), which must give exactly this result (tested).
+ * When two documents share an id or a slug (and so a permalink), the one
+ * whose file path sorts first is kept.
  */
 export function loadDocuments(sources: Iterable<ContentSource>, site: SiteConfig): LoadResult {
   let list: ContentSource[];

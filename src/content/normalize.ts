@@ -14,7 +14,7 @@ import { normalizeImage } from './image.ts';
 import { ProblemLog, describeValue } from './problems.ts';
 import { sanitizeContent } from './sanitize.ts';
 import { makeSlug } from './slugs.ts';
-import { summarize } from './summary.ts';
+import { excerpt } from './excerpt.ts';
 import { cleanText, plainText, sanitizedHtmlToText } from './text.ts';
 import { normalizeTopics } from './topics.ts';
 import { absoluteHttpUrl, siteUrlFor } from './urls.ts';
@@ -88,7 +88,7 @@ export function renderContent(
   // Body and the Related list go through the one sanitize call together.
   const clean = bodyIsClean ? body : cleanText(body);
   const contentHtml = sanitizeContent(renderBody(clean, log) + relatedHtml(fields.related), fields.permalink);
-  const summary = description === undefined ? undefined : summarize(description, sanitizedHtmlToText(contentHtml));
+  const summary = description === undefined ? undefined : excerpt(description, sanitizedHtmlToText(contentHtml));
   return summary === undefined ? { contentHtml } : { contentHtml, summary };
 }
 

@@ -1,9 +1,9 @@
 import type { FeedDocument } from '../content/document.ts';
-import type { FeedUrls } from '../topics/urls.ts';
+import type { FeedUrls } from '../topics/scope.ts';
 
 export { FEED_FORMATS } from '../topics/formats.ts';
 export type { FeedFormat } from '../topics/formats.ts';
-export type { FeedUrls } from '../topics/urls.ts';
+export type { FeedUrls } from '../topics/scope.ts';
 
 /** RFC 5005 links. Archive pages are fixed-size, oldest items on page 1. */
 export interface FeedHistory {

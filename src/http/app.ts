@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import type { Context } from 'hono';
+import type { Context, Next } from 'hono';
 import type { FeedFormat } from '../feeds/model.ts';
-import type { Publication } from '../publish/publication.ts';
+import type { Catalog } from '../publish/catalog.ts';
 import type { Representation } from '../publish/representation.ts';
-import type { RouteKind } from '../publish/routes.ts';
+import type { RouteKind, RouteName } from '../publish/routes.ts';
 import { isSlug } from '../content/topic-slug.ts';
-import { COMBINED_SEPARATOR, FEED_FILE, feedPath } from '../topics/urls.ts';
-import type { ArchivedScope, FeedScope } from '../topics/urls.ts';
+import { COMBINED_SEPARATOR, FEED_FILE, ROUTES, ROUTE_NAMES, feedPath, formatOfFile, pathOf, topicPagePath } from '../publish/routes.ts';
+import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
 import { isNotModified } from './conditional.ts';
 import { ALLOWED_METHODS, BASE_HEADERS, CORS_HEADERS, FEED_VARY, PREFLIGHT_HEADERS } from './headers.ts';
 import { prefersHtml } from './negotiate.ts';
@@ -18,7 +18,7 @@ export interface AppOptions {
    * The current snapshot. Node swaps it on reload; the Worker builds it from
    * its bindings on first use, hence the context.
    */
-  readonly catalog: (c: Context) => Publication;
+  readonly catalog: (c: Context) => Catalog;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -63,23 +63,21 @@ export async function respondWith(request: Request, representation: Representati
 }
 
 /** WebSub discovery (the hub and the canonical self URL) as an HTTP Link header. */
-export function webSubLink(publication: Publication, path: string): string | undefined {
-  const hub = publication.site.websubHub;
-  return hub === undefined ? undefined : `<${hub}>; rel="hub", <${publication.site.siteUrl}${path}>; rel="self"`;
+export function webSubLink(catalog: Catalog, path: string): string | undefined {
+  const hub = catalog.site.websubHub;
+  return hub === undefined ? undefined : `<${hub}>; rel="hub", <${catalog.site.siteUrl}${path}>; rel="self"`;
 }
-
-const FORMAT_BY_FILE: ReadonlyMap<string, FeedFormat> = new Map(
-  Object.entries(FEED_FILE).map(([format, file]) => [file, format as FeedFormat]),
-);
 
 function unknownTopic(slug: string): Response {
   const shown = slug.length > 80 ? `${slug.slice(0, 80)}…` : slug;
-  return text(404, `Unknown topic ${JSON.stringify(shown)}. Every topic is listed at /topics.json.`);
+  return text(404, `Unknown topic ${JSON.stringify(shown)}. Every topic is listed at ${pathOf('topicsJson')}.`);
 }
 
 function notFound(): Response {
-  return text(404, 'Not found. The feeds are listed at / and /topics.json.');
+  return text(404, `Not found. The feeds are listed at ${pathOf('home')} and ${pathOf('topicsJson')}.`);
 }
+
+type Handler = (c: Context, next: Next) => Response | Promise<Response> | Promise<void>;
 
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
@@ -90,26 +88,26 @@ export function createApp(options: AppOptions): Hono {
   }
 
   function serveFeed(c: Context, scope: FeedScope, format: FeedFormat): Promise<Response> | Response {
-    const publication = catalog(c);
-    const limit = parseLimit(c.req.queries('limit'), publication.site);
+    const current = catalog(c);
+    const limit = parseLimit(c.req.queries('limit'), current.site);
     if (!limit.ok) return text(400, `Bad request: ${limit.reason}.`);
     const since = parseSince(c.req.queries('since'));
     if (!since.ok) return text(400, `Bad request: ${since.reason}.`);
     const view = parseView(c.req.queries('view'));
     if (!view.ok) return text(400, `Bad request: ${view.reason}.`);
-    if (!publication.dynamic) {
-      if (limit.value !== publication.site.feedLimit) return staticOnly('?limit');
+    if (!current.dynamic) {
+      if (limit.value !== current.site.feedLimit) return staticOnly('?limit');
       if (since.value !== undefined) return staticOnly('?since');
       if (scope.kind === 'topics') return staticOnly('a combined feed');
     }
     const preview = view.value === 'html' || (view.value === undefined && prefersHtml(c.req.header('Accept')));
-    const representation = publication.feed(scope, format, {
+    const representation = current.feed(scope, format, {
       limit: limit.value,
       ...(since.value !== undefined && { since: since.value }),
       preview,
     });
     if (!representation) return unknownTopic(scope.kind === 'topic' ? scope.slug : scope.kind === 'topics' ? scope.slugs.join(COMBINED_SEPARATOR) : '');
-    return respondWith(c.req.raw, representation, preview ? 'html' : 'feed', webSubLink(publication, feedPath(scope, format)));
+    return respondWith(c.req.raw, representation, preview ? 'html' : 'feed', webSubLink(current, feedPath(scope, format)));
   }
 
   function serveArchive(c: Context, scope: ArchivedScope, format: FeedFormat, rawPage: string): Promise<Response> | Response {
@@ -119,90 +117,91 @@ export function createApp(options: AppOptions): Hono {
   }
 
   /** Canonical slugs are lowercase; a known topic in another case gets a permanent redirect. */
-  function resolveTopic(c: Context, slug: string, rest: string): ArchivedScope | Response {
+  function resolveTopic(c: Context, slug: string, format?: FeedFormat, page?: string): ArchivedScope | Response {
     if (isSlug(slug)) return { kind: 'topic', slug };
     const lower = slug.toLowerCase();
     if (lower !== slug && isSlug(lower) && catalog(c).hasTopic(lower)) {
-      return redirect(`/topic/${lower}/${rest}${new URL(c.req.url).search}`);
+      const scope: ArchivedScope = { kind: 'topic', slug: lower };
+      const path = format === undefined ? topicPagePath(lower) : page === undefined ? feedPath(scope, format) : pathOf('topicArchive', { slug: lower, page, file: FEED_FILE[format] });
+      return redirect(`${path}${new URL(c.req.url).search}`);
     }
     return unknownTopic(slug);
   }
 
   /** `a+b` in canonical form (lowercase, sorted, distinct), or a redirect/error response. */
-  function resolveCombined(c: Context, raw: string, file: string): FeedScope | Response {
-    const publication = catalog(c);
+  function resolveCombined(c: Context, raw: string, format: FeedFormat): FeedScope | Response {
+    const current = catalog(c);
     const slugs = raw.split(COMBINED_SEPARATOR);
-    const max = publication.site.maxCombinedTopics;
+    const max = current.site.maxCombinedTopics;
     if (slugs.length > max) return text(400, `Bad request: a combined feed joins at most ${max} topics.`);
     const canonical = [...new Set(slugs.map((slug) => slug.toLowerCase()))].sort();
     const malformed = canonical.find((slug) => !isSlug(slug));
     if (malformed !== undefined) return unknownTopic(malformed);
     const search = new URL(c.req.url).search;
-    if (canonical.length === 1) return redirect(`/topic/${canonical[0]}/${file}${search}`);
-    if (canonical.join(COMBINED_SEPARATOR) !== raw) return redirect(`/topics/${canonical.join(COMBINED_SEPARATOR)}/${file}${search}`);
-    const missing = canonical.find((slug) => !publication.hasTopic(slug));
+    if (canonical.length === 1) return redirect(`${feedPath({ kind: 'topic', slug: canonical[0]! }, format)}${search}`);
+    if (canonical.join(COMBINED_SEPARATOR) !== raw) return redirect(`${feedPath({ kind: 'topics', slugs: canonical }, format)}${search}`);
+    const missing = canonical.find((slug) => !current.hasTopic(slug));
     if (missing !== undefined) return unknownTopic(missing);
     return { kind: 'topics', slugs: canonical };
   }
 
-  app.get('/', (c) => respondWith(c.req.raw, catalog(c).homePage(), 'html'));
-  app.get('/topics.json', (c) => respondWith(c.req.raw, catalog(c).topicsJson(), 'json'));
-  app.get('/healthz', (c) =>
-    Response.json(catalog(c).health(), { headers: { ...BASE_HEADERS, ...CORS_HEADERS, 'Cache-Control': 'no-store' } }),
-  );
-
-  app.get('/opml.xml', (c) => {
-    const publication = catalog(c);
-    const format = parseFormat(c.req.queries('format'));
-    if (!format.ok) return text(400, `Bad request: ${format.reason}.`);
-    const topics = parseTopicList(c.req.queries('topics'), 500);
-    if (!topics.ok) return text(400, `Bad request: ${topics.reason}.`);
-    if (topics.value !== undefined && !publication.dynamic) return staticOnly('?topics');
-    const representation = publication.opml(format.value, topics.value);
-    if (!representation) {
-      const missing = topics.value?.find((slug) => !publication.hasTopic(slug)) ?? '';
-      return unknownTopic(missing);
-    }
-    return respondWith(c.req.raw, representation, 'opml');
-  });
-
-  app.get('/:file', (c, next) => {
-    const format = FORMAT_BY_FILE.get(c.req.param('file'));
-    return format ? serveFeed(c, { kind: 'all' }, format) : next();
-  });
-  app.get('/archive/:page/:file', (c, next) => {
-    const format = FORMAT_BY_FILE.get(c.req.param('file'));
-    return format ? serveArchive(c, { kind: 'all' }, format, c.req.param('page')) : next();
-  });
-
-  app.get('/topic/:slug/', (c) => {
-    const scope = resolveTopic(c, c.req.param('slug'), '');
-    if (scope instanceof Response) return scope;
-    const page = scope.kind === 'topic' ? catalog(c).topicPage(scope.slug) : undefined;
-    return page ? respondWith(c.req.raw, page, 'html') : unknownTopic(scope.kind === 'topic' ? scope.slug : '');
-  });
-  app.get('/topic/:slug', (c) => redirect(`/topic/${encodeURIComponent(c.req.param('slug'))}/`));
-  app.get('/topic/:slug/:file', (c, next) => {
-    const file = c.req.param('file');
-    const format = FORMAT_BY_FILE.get(file);
-    if (!format) return next();
-    const scope = resolveTopic(c, c.req.param('slug'), file);
-    return scope instanceof Response ? scope : serveFeed(c, scope, format);
-  });
-  app.get('/topic/:slug/archive/:page/:file', (c, next) => {
-    const file = c.req.param('file');
-    const format = FORMAT_BY_FILE.get(file);
-    if (!format) return next();
-    const scope = resolveTopic(c, c.req.param('slug'), `archive/${c.req.param('page')}/${file}`);
-    return scope instanceof Response ? scope : serveArchive(c, scope, format, c.req.param('page'));
-  });
-  app.get('/topics/:slugs/:file', (c, next) => {
-    const file = c.req.param('file');
-    const format = FORMAT_BY_FILE.get(file);
-    if (!format) return next();
-    const scope = resolveCombined(c, c.req.param('slugs'), file);
-    return scope instanceof Response ? scope : serveFeed(c, scope, format);
-  });
+  /** One handler per route of the table; `next()` passes a path the route does not serve on to the 404. */
+  const handlers: Record<RouteName, Handler> = {
+    home: (c) => respondWith(c.req.raw, catalog(c).homePage(), 'html'),
+    topicsJson: (c) => respondWith(c.req.raw, catalog(c).topicsJson(), 'json'),
+    health: (c) => Response.json(catalog(c).health(), { headers: { ...BASE_HEADERS, ...CORS_HEADERS, 'Cache-Control': 'no-store' } }),
+    opml: (c) => {
+      const current = catalog(c);
+      const format = parseFormat(c.req.queries('format'));
+      if (!format.ok) return text(400, `Bad request: ${format.reason}.`);
+      const topics = parseTopicList(c.req.queries('topics'), 500);
+      if (!topics.ok) return text(400, `Bad request: ${topics.reason}.`);
+      if (topics.value !== undefined && !current.dynamic) return staticOnly('?topics');
+      const representation = current.opml(format.value, topics.value);
+      if (!representation) {
+        const missing = topics.value?.find((slug) => !current.hasTopic(slug)) ?? '';
+        return unknownTopic(missing);
+      }
+      return respondWith(c.req.raw, representation, 'opml');
+    },
+    feed: (c, next) => {
+      const format = formatOfFile(c.req.param('file') ?? '');
+      return format ? serveFeed(c, { kind: 'all' }, format) : next();
+    },
+    archive: (c, next) => {
+      const format = formatOfFile(c.req.param('file') ?? '');
+      return format ? serveArchive(c, { kind: 'all' }, format, c.req.param('page') ?? '') : next();
+    },
+    topicPage: (c) => {
+      const scope = resolveTopic(c, c.req.param('slug') ?? '');
+      if (scope instanceof Response) return scope;
+      const page = scope.kind === 'topic' ? catalog(c).topicPage(scope.slug) : undefined;
+      return page ? respondWith(c.req.raw, page, 'html') : unknownTopic(scope.kind === 'topic' ? scope.slug : '');
+    },
+    topicPageWithoutSlash: (c) => redirect(topicPagePath(encodeURIComponent(c.req.param('slug') ?? ''))),
+    topicFeed: (c, next) => {
+      const file = c.req.param('file') ?? '';
+      const format = formatOfFile(file);
+      if (!format) return next();
+      const scope = resolveTopic(c, c.req.param('slug') ?? '', format);
+      return scope instanceof Response ? scope : serveFeed(c, scope, format);
+    },
+    topicArchive: (c, next) => {
+      const file = c.req.param('file') ?? '';
+      const format = formatOfFile(file);
+      if (!format) return next();
+      const page = c.req.param('page') ?? '';
+      const scope = resolveTopic(c, c.req.param('slug') ?? '', format, page);
+      return scope instanceof Response ? scope : serveArchive(c, scope, format, page);
+    },
+    combinedFeed: (c, next) => {
+      const format = formatOfFile(c.req.param('file') ?? '');
+      if (!format) return next();
+      const scope = resolveCombined(c, c.req.param('slugs') ?? '', format);
+      return scope instanceof Response ? scope : serveFeed(c, scope, format);
+    },
+  };
+  for (const name of ROUTE_NAMES) app.get(ROUTES[name].pattern, handlers[name]);
 
   app.options('*', () => new Response(null, { status: 204, headers: { ...BASE_HEADERS, ...PREFLIGHT_HEADERS, Allow: ALLOWED_METHODS } }));
   app.all('*', (c) => {

@@ -1,7 +1,7 @@
 import type { SiteConfig } from '../config/config.ts';
 import { FEED_FORMATS } from '../feeds/model.ts';
 import type { FeedFormat } from '../feeds/model.ts';
-import type { Instant } from '../publish/publication.ts';
+import type { SinceInstant } from '../publish/catalog.ts';
 import { instantMicros } from '../topics/order.ts';
 import { isSlug } from '../content/topic-slug.ts';
 
@@ -31,7 +31,7 @@ export function parseLimit(values: readonly string[] | undefined, site: SiteConf
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** `?since=<RFC 3339 timestamp>`, with the calendar checked (no 2021-02-30). */
-export function parseSince(values: readonly string[] | undefined): Parsed<Instant | undefined> {
+export function parseSince(values: readonly string[] | undefined): Parsed<SinceInstant | undefined> {
   const raw = single('since', values);
   if (!raw.ok) return raw;
   if (raw.value === undefined) return ok(undefined);

@@ -1,5 +1,5 @@
 import type { FeedDocument, Problem } from '../content/document.ts';
-import type { HealthReport } from './publication.ts';
+import type { HealthReport } from './catalog.ts';
 
 /** Bumped when the shape below changes; the Worker refuses a bundle of another version. */
 export const BUNDLE_VERSION = 1;

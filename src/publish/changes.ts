@@ -1,10 +1,10 @@
 import { FEED_FORMATS } from '../feeds/model.ts';
-import type { FeedScope } from '../topics/urls.ts';
-import { feedUrl } from '../topics/urls.ts';
-import type { Catalog } from './catalog.ts';
+import type { FeedScope } from '../topics/scope.ts';
+import { feedUrl } from './routes.ts';
+import type { LiveCatalog } from './live-catalog.ts';
 
 /** ETag of every subscribable feed (overall and per topic, each format), by URL. */
-export function feedTags(catalog: Catalog): Map<string, string> {
+export function feedTags(catalog: LiveCatalog): Map<string, string> {
   const tags = new Map<string, string>();
   const scopes: FeedScope[] = [{ kind: 'all' }, ...[...catalog.index.topics.keys()].map((slug) => ({ kind: 'topic' as const, slug }))];
   for (const scope of scopes) {
@@ -21,7 +21,7 @@ export function feedTags(catalog: Catalog): Map<string, string> {
  * gone. ETags are derived from exactly what the bytes depend on, so this
  * needs no rendering. Sorted, for stable pings and logs.
  */
-export function changedFeedUrls(previous: Catalog | undefined, next: Catalog): string[] {
+export function changedFeedUrls(previous: LiveCatalog | undefined, next: LiveCatalog): string[] {
   return diffTags(previous ? feedTags(previous) : new Map<string, string>(), feedTags(next));
 }
 

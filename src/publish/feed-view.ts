@@ -1,10 +1,10 @@
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
 import type { FeedHistory, FeedView } from '../feeds/model.ts';
-import type { TopicSummary } from '../topics/index.ts';
-import { newestUpdate } from '../topics/index.ts';
-import { feedUrls, topicPageUrl } from '../topics/urls.ts';
-import type { FeedScope } from '../topics/urls.ts';
+import type { TopicSummary } from '../topics/topic-index.ts';
+import { newestUpdate } from '../topics/topic-index.ts';
+import { feedUrls, topicBaseUrl, topicPageUrl } from './routes.ts';
+import type { FeedScope } from '../topics/scope.ts';
 
 export const GENERATOR = 'topic-feeds';
 
@@ -46,7 +46,7 @@ export function buildFeedView(
     feedUrls: feedUrls(site, scope),
     updatedMs: newestUpdate(items)?.updatedMs ?? EMPTY_FEED_UPDATED_MS,
     items,
-    topicBaseUrl: `${site.siteUrl}/topic/`,
+    topicBaseUrl: topicBaseUrl(site),
     generator: GENERATOR,
     publisher: { name: site.siteTitle, url: `${site.siteUrl}/` },
     ...(site.websubHub !== undefined && { hubs: [site.websubHub] }),

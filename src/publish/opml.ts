@@ -2,8 +2,8 @@ import type { SiteConfig } from '../config/config.ts';
 import { rfc822 } from '../feeds/dates.ts';
 import type { FeedFormat } from '../feeds/model.ts';
 import { el, renderXmlDocument } from '../feeds/xml.ts';
-import type { TopicSummary } from '../topics/index.ts';
-import { feedUrl, topicPageUrl } from '../topics/urls.ts';
+import type { TopicSummary } from '../topics/topic-index.ts';
+import { feedUrl, topicPageUrl } from './routes.ts';
 
 const OPML_DOCS = 'http://opml.org/spec2.opml';
 

@@ -3,8 +3,8 @@ import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
 import { escapeXmlAttr as escapeHtml } from '../feeds/xml.ts';
 import type { FeedFormat, FeedView } from '../feeds/model.ts';
-import type { TopicIndex, TopicSummary } from '../topics/index.ts';
-import { feedUrls, topicPageUrl } from '../topics/urls.ts';
+import type { TopicIndex, TopicSummary } from '../topics/topic-index.ts';
+import { feedUrls, pathOf, topicPageUrl } from './routes.ts';
 import { feedTitle } from './feed-view.ts';
 
 const STYLESHEET = `
@@ -103,7 +103,7 @@ export function renderHomePage(site: SiteConfig, index: TopicIndex, newest: read
   const body = `<header>
 <h1>${escapeHtml(site.siteTitle)}</h1>
 <p>${escapeHtml(site.siteDescription)}</p>
-<p class="feeds">All topics: ${feedLinks(overall)} · <a href="${escapeHtml(`${site.siteUrl}/topics.json`)}">topics.json</a> · <a href="${escapeHtml(`${site.siteUrl}/opml.xml`)}">Subscribe to all topics (OPML)</a></p>
+<p class="feeds">All topics: ${feedLinks(overall)} · <a href="${escapeHtml(`${site.siteUrl}${pathOf('topicsJson')}`)}">topics.json</a> · <a href="${escapeHtml(`${site.siteUrl}${pathOf('opml')}`)}">Subscribe to all topics (OPML)</a></p>
 </header>
 <main>
 <h2>Topics</h2>
@@ -180,7 +180,7 @@ ${source}</article>`;
 <h2 id="subscribe">How to subscribe</h2>
 <p>This page is the ${FORMAT_NAMES[format]} feed, shown for a browser. Copy one of these addresses into your feed reader or newsletter tool:</p>
 ${subscribe}
-<p>Or subscribe to every topic at once with the <a href="${escapeHtml(`${site.siteUrl}/opml.xml`)}">OPML list</a>.</p>
+<p>Or subscribe to every topic at once with the <a href="${escapeHtml(`${site.siteUrl}${pathOf('opml')}`)}">OPML list</a>.</p>
 </section>
 <section aria-labelledby="items">
 <h2 id="items">Latest items</h2>

@@ -1,13 +1,13 @@
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedFormat } from '../feeds/model.ts';
-import type { ArchivedScope, FeedScope } from '../topics/urls.ts';
-import { archivePath, feedPath } from '../topics/urls.ts';
+import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
+import { archivePath, feedPath, pathOf, topicPagePath } from './routes.ts';
 import type { AssetManifest, AssetsBundle } from './bundle.ts';
 import { manifestEntry } from './bundle.ts';
 import { httpDate } from '../topics/validators.ts';
-import type { FeedOptions, HealthReport, Publication } from './publication.ts';
+import type { FeedOptions, HealthReport, Catalog } from './catalog.ts';
 import type { Representation } from './representation.ts';
-import { opmlKey, previewKey } from './routes.ts';
+import { opmlKey, previewKey } from './published-routes.ts';
 
 export type AssetFetcher = (file: string) => Promise<ReadableStream<Uint8Array> | null>;
 
@@ -16,7 +16,7 @@ export type AssetFetcher = (file: string) => Promise<ReadableStream<Uint8Array> 
  * Validators come from the manifest, bytes from static assets, so conditional
  * GET still never touches a body. Query variants are not available.
  */
-export class PrebuiltPublication implements Publication {
+export class PrebuiltCatalog implements Catalog {
   readonly dynamic = false;
   private readonly representations = new Map<string, Representation>();
 
@@ -28,7 +28,7 @@ export class PrebuiltPublication implements Publication {
   ) {}
 
   hasTopic(slug: string): boolean {
-    return Object.hasOwn(this.manifest.routes, `/topic/${slug}/`);
+    return Object.hasOwn(this.manifest.routes, topicPagePath(slug));
   }
 
   feed(scope: FeedScope, format: FeedFormat, options: FeedOptions = {}): Representation | undefined {
@@ -45,15 +45,15 @@ export class PrebuiltPublication implements Publication {
   }
 
   homePage(): Representation {
-    return this.required('/');
+    return this.required(pathOf('home'));
   }
 
   topicPage(slug: string): Representation | undefined {
-    return this.route(`/topic/${slug}/`);
+    return this.route(topicPagePath(slug));
   }
 
   topicsJson(): Representation {
-    return this.required('/topics.json');
+    return this.required(pathOf('topicsJson'));
   }
 
   health(): HealthReport {

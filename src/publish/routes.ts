@@ -1,71 +1,175 @@
-import { FEED_FORMATS } from '../feeds/model.ts';
-import type { FeedFormat } from '../feeds/model.ts';
-import type { TopicIndex } from '../topics/index.ts';
-import type { ArchivedScope } from '../topics/urls.ts';
-import { archivePath, feedPath } from '../topics/urls.ts';
-import type { Catalog } from './catalog.ts';
-import type { Representation } from './representation.ts';
+/**
+ * The one route table. Every URL path the publisher answers is spelled here,
+ * once: the Hono app registers these patterns, the Node fast path matches
+ * them, warm-up, live reload, export, build:content and `_headers` derive
+ * their paths from them. Adding a route is one entry here plus its handler
+ * (http/app.ts) and renderer.
+ */
+import type { SiteConfig } from '../config/config.ts';
+import { FEED_FORMATS } from '../topics/formats.ts';
+import type { FeedFormat } from '../topics/formats.ts';
+import type { ArchivedScope, FeedScope, FeedUrls } from '../topics/scope.ts';
 
 export type RouteKind = 'feed' | 'json' | 'html' | 'opml';
 
-export interface PublishedRoute {
-  /** Lookup key: the URL path, plus `#preview` or `#<format>` for variants of one path. */
-  readonly key: string;
-  /** URL path, e.g. `/topic/vaccines/rss.xml`. */
-  readonly path: string;
-  /** Variants are negotiated or chosen by query; a plain static host can only serve `path`. */
-  readonly variant?: 'preview' | FeedFormat;
-  readonly kind: RouteKind;
-  /** File that holds it in a static export: folders get `index.html`, variants a suffix. */
-  readonly file: string;
-  readonly representation: Representation;
+/** How a response may be cached: by the feed policy, immutable once sealed, or never. */
+export type CachePolicy = 'feed' | 'sealed-archive' | 'no-store' | 'redirect';
+
+export interface RouteSpec {
+  /** Hono path pattern: `:slug`, `:slugs`, `:page` and `:file` (a feed file name) are parameters. */
+  readonly pattern: string;
+  /** What the body is; `redirect` and `health` routes carry no representation. */
+  readonly kind: RouteKind | 'redirect' | 'health';
+  /** Serves every feed format, one per `:file` name. */
+  readonly formats: boolean;
+  readonly cache: CachePolicy;
+  /** Has a fixed set of URLs per snapshot: rendered ahead, exported, listed in `_headers`. */
+  readonly fixed: boolean;
+  /** Browsers that navigate here get an HTML preview instead of the feed. */
+  readonly preview: boolean;
 }
 
-export function previewKey(path: string): string {
-  return `${path}#preview`;
+function spec(pattern: string, kind: RouteSpec['kind'], extra: Partial<Omit<RouteSpec, 'pattern' | 'kind'>> = {}): RouteSpec {
+  return { pattern, kind, formats: false, cache: 'feed', fixed: true, preview: false, ...extra };
 }
 
-export function opmlKey(format: FeedFormat): string {
-  return `/opml.xml#${format}`;
+/** In match order: the first entry whose pattern fits a path answers it. */
+export const ROUTES = {
+  home: spec('/', 'html'),
+  topicsJson: spec('/topics.json', 'json'),
+  health: spec('/healthz', 'health', { cache: 'no-store', fixed: false }),
+  opml: spec('/opml.xml', 'opml'),
+  feed: spec('/:file', 'feed', { formats: true, preview: true }),
+  topicFeed: spec('/topic/:slug/:file', 'feed', { formats: true, preview: true }),
+  archive: spec('/archive/:page/:file', 'feed', { formats: true, cache: 'sealed-archive' }),
+  topicArchive: spec('/topic/:slug/archive/:page/:file', 'feed', { formats: true, cache: 'sealed-archive' }),
+  topicPage: spec('/topic/:slug/', 'html'),
+  topicPageWithoutSlash: spec('/topic/:slug', 'redirect', { cache: 'redirect', fixed: false }),
+  combinedFeed: spec('/topics/:slugs/:file', 'feed', { formats: true, preview: true, fixed: false }),
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof ROUTES;
+export const ROUTE_NAMES = Object.keys(ROUTES) as RouteName[];
+
+export const FEED_FILE: Readonly<Record<FeedFormat, string>> = {
+  rss: 'rss.xml',
+  atom: 'atom.xml',
+  json: 'feed.json',
+};
+
+const FORMAT_BY_FILE: ReadonlyMap<string, FeedFormat> = new Map(
+  FEED_FORMATS.map((format) => [FEED_FILE[format], format]),
+);
+
+/** The format a feed file name stands for (`rss.xml` → rss). */
+export function formatOfFile(file: string): FeedFormat | undefined {
+  return FORMAT_BY_FILE.get(file);
+}
+
+/** Separator of combined topics in a path: `/topics/a+b/rss.xml`. */
+export const COMBINED_SEPARATOR = '+';
+
+export type RouteParams = Readonly<Partial<Record<'slug' | 'slugs' | 'page' | 'file', string>>>;
+
+/** A pattern with its parameters filled in. */
+export function pathOf(name: RouteName, params: RouteParams = {}): string {
+  return ROUTES[name].pattern.replace(/:([a-z]+)/g, (_, key: keyof RouteParams) => {
+    const value = params[key];
+    if (value === undefined) throw new Error(`${name}: missing :${key}`);
+    return value;
+  });
+}
+
+const SEGMENTS = new Map(ROUTE_NAMES.map((name) => [name, ROUTES[name].pattern.split('/')] as const));
+
+/** The route a path fits and its parameters (raw, undecoded), in table order; undefined when none does. */
+export function matchRoute(path: string): { readonly name: RouteName; readonly params: RouteParams } | undefined {
+  const parts = path.split('/');
+  for (const [name, pattern] of SEGMENTS) {
+    if (pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let fits = true;
+    for (let i = 0; i < pattern.length && fits; i++) {
+      const want = pattern[i]!;
+      const got = parts[i]!;
+      if (want.startsWith(':')) {
+        if (got === '') fits = false;
+        else params[want.slice(1)] = got;
+      } else fits = want === got;
+    }
+    if (fits && (params.file === undefined || FORMAT_BY_FILE.has(params.file))) return { name, params };
+  }
+  return undefined;
+}
+
+/** Path of a scope's page (the home page for all), always with a trailing slash. */
+export function topicPagePath(slug: string): string {
+  return pathOf('topicPage', { slug });
+}
+
+export function feedPath(scope: FeedScope, format: FeedFormat): string {
+  const file = FEED_FILE[format];
+  switch (scope.kind) {
+    case 'all':
+      return pathOf('feed', { file });
+    case 'topic':
+      return pathOf('topicFeed', { slug: scope.slug, file });
+    case 'topics':
+      return pathOf('combinedFeed', { slugs: scope.slugs.join(COMBINED_SEPARATOR), file });
+  }
+}
+
+export function archivePath(scope: ArchivedScope, page: number, format: FeedFormat): string {
+  const file = FEED_FILE[format];
+  return scope.kind === 'all'
+    ? pathOf('archive', { page: String(page), file })
+    : pathOf('topicArchive', { slug: scope.slug, page: String(page), file });
+}
+
+/** File of an OPML variant in a static export: the RSS one at the route's own path. */
+export function opmlFile(format: FeedFormat): string {
+  const path = pathOf('opml').slice(1);
+  return format === 'rss' ? path : path.replace(/\.xml$/, `-${format}.xml`);
+}
+
+export function feedUrl(site: SiteConfig, scope: FeedScope, format: FeedFormat): string {
+  return `${site.siteUrl}${feedPath(scope, format)}`;
+}
+
+export function feedUrls(site: SiteConfig, scope: FeedScope): FeedUrls {
+  return { rss: feedUrl(site, scope, 'rss'), atom: feedUrl(site, scope, 'atom'), json: feedUrl(site, scope, 'json') };
+}
+
+export function archiveUrls(site: SiteConfig, scope: ArchivedScope, page: number): FeedUrls {
+  return {
+    rss: `${site.siteUrl}${archivePath(scope, page, 'rss')}`,
+    atom: `${site.siteUrl}${archivePath(scope, page, 'atom')}`,
+    json: `${site.siteUrl}${archivePath(scope, page, 'json')}`,
+  };
+}
+
+export function topicPageUrl(site: SiteConfig, slug: string): string {
+  return `${site.siteUrl}${topicPagePath(slug)}`;
+}
+
+/** Base URL below which topic pages live (`${siteUrl}/topic/`): category domains point there. */
+export function topicBaseUrl(site: SiteConfig): string {
+  const marker = '\u0000';
+  return `${site.siteUrl}${topicPagePath(marker).split(marker)[0]}`;
+}
+
+/** The topic a fixed path belongs to, or undefined for site-wide routes. */
+export function topicOfPath(path: string): string | undefined {
+  return matchRoute(path)?.params.slug;
 }
 
 /**
- * Every fixed route with content, in a stable order: what static export and
- * the Worker assets build write. Variants that depend on the query
- * (`?limit`, `?since`, OPML subsets) and combined topics are not included.
+ * Fixed routes that change with the documents of these topics: the site-wide
+ * pages and overall feeds, then each topic's page and feeds. A start warms
+ * them for every topic; a live edit for the topics it touched.
  */
-export function* publishedRoutes(catalog: Catalog, index: TopicIndex = catalog.index): Generator<PublishedRoute> {
-  yield route('/', 'html', catalog.homePage());
-  yield route('/topics.json', 'json', catalog.topicsJson());
-  for (const format of FEED_FORMATS) {
-    const opml = catalog.opml(format);
-    if (opml) yield { key: opmlKey(format), path: '/opml.xml', kind: 'opml', file: format === 'rss' ? 'opml.xml' : `opml-${format}.xml`, representation: opml, ...(format === 'rss' ? {} : { variant: format }) };
-  }
-  yield* scopeRoutes(catalog, { kind: 'all' });
-  for (const slug of index.topics.keys()) {
-    const page = catalog.topicPage(slug);
-    if (page) yield route(`/topic/${slug}/`, 'html', page);
-    yield* scopeRoutes(catalog, { kind: 'topic', slug });
-  }
-}
-
-function* scopeRoutes(catalog: Catalog, scope: ArchivedScope): Generator<PublishedRoute> {
-  for (const format of FEED_FORMATS) {
-    const path = feedPath(scope, format);
-    const feed = catalog.feed(scope, format);
-    if (feed) yield route(path, 'feed', feed);
-    const preview = catalog.feed(scope, format, { preview: true });
-    if (preview) yield { key: previewKey(path), path, variant: 'preview', kind: 'html', file: `${path.slice(1)}.html`, representation: preview };
-  }
-  const pages = catalog.archivePages(scope);
-  for (let page = 1; page <= pages; page++) {
-    for (const format of FEED_FORMATS) {
-      const representation = catalog.archive(scope, format, page);
-      if (representation) yield route(archivePath(scope, page, format), 'feed', representation);
-    }
-  }
-}
-
-function route(path: string, kind: RouteKind, representation: Representation): PublishedRoute {
-  return { key: path, path, kind, file: path.endsWith('/') ? `${path.slice(1)}index.html` : path.slice(1), representation };
+export function pathsOfTopics(slugs: Iterable<string>): string[] {
+  const paths = [pathOf('home'), pathOf('topicsJson'), pathOf('opml'), ...FEED_FORMATS.map((format) => feedPath({ kind: 'all' }, format))];
+  for (const slug of slugs) paths.push(topicPagePath(slug), ...FEED_FORMATS.map((format) => feedPath({ kind: 'topic', slug }, format)));
+  return paths;
 }

@@ -1,6 +1,6 @@
 import type { SiteConfig } from '../config/config.ts';
-import type { TopicIndex } from '../topics/index.ts';
-import { feedUrls, topicPageUrl } from '../topics/urls.ts';
+import type { TopicIndex } from '../topics/topic-index.ts';
+import { feedUrls, topicPageUrl } from './routes.ts';
 
 export interface TopicsDocument {
   readonly title: string;

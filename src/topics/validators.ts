@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { FeedDocument } from '../content/document.ts';
-import { newestUpdate } from './index.ts';
+import { newestUpdate } from './topic-index.ts';
 
 export interface Validators {
   /** Strong entity tag, quoted. */

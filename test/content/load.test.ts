@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ContentSource, Problem } from '../../src/content/document.ts';
 import { loadDocuments, normalizeSource } from '../../src/content/load.ts';
 import { reasonText } from '../../src/content/problems.ts';
-import { makeSite } from '../factories.ts';
-import { fixtureBytes, minimalFrontMatter, source } from './helpers.ts';
+import { makeSite } from '../support/factories.ts';
+import { fixtureBytes, minimalFrontMatter, source } from '../support/documents.ts';
 
 const FIXTURES = [
   'seed-like.md',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeDocument } from '../../src/content/normalize.ts';
 import { reasonText } from '../../src/content/problems.ts';
-import { makeSite } from '../factories.ts';
-import { documentOf, normalizeSeed, problemAt, seedLike } from './helpers.ts';
+import { makeSite } from '../support/factories.ts';
+import { documentOf, normalizeSeed, problemAt, seedLike } from '../support/documents.ts';
 
 const SLUG = 'examplehealthwire-rural-clinics-adopt-remote-triage-for-winter-surge';
 const PERMALINK = `https://feeds.example.org/news/${SLUG}/`;

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { normalizeDocument } from '../../src/content/normalize.ts';
 import { sanitizeContent } from '../../src/content/sanitize.ts';
 import { cleanText, stripXmlForbidden } from '../../src/content/text.ts';
-import { makeSite } from '../factories.ts';
-import { allStrings, seedLike } from './helpers.ts';
+import { makeSite } from '../support/factories.ts';
+import { allStrings, seedLike } from '../support/documents.ts';
 
 // XML 1.0 forbidden code points plus the C1 controls cleanText also removes.
 const UNWANTED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u0080-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,9 +1,10 @@
 import type { SiteConfig } from '../../src/config/config.ts';
 import type { FeedDocument, SafeHtml } from '../../src/content/document.ts';
 import type { FeedView } from '../../src/feeds/model.ts';
-import type { FeedScope } from '../../src/topics/urls.ts';
-import { ALL, feedUrls, topicPageUrl } from '../../src/topics/urls.ts';
-import { makeDocument, makeSite, makeTopic } from '../factories.ts';
+import type { FeedScope } from '../../src/topics/scope.ts';
+import { ALL } from '../../src/topics/scope.ts';
+import { feedUrls, topicPageUrl } from '../../src/publish/routes.ts';
+import { makeDocument, makeSite, makeTopic } from '../support/factories.ts';
 
 /**
  * Builds a FeedView the way the topic index will (title, URLs, newest

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FEED_RENDERERS } from '../../src/feeds/index.ts';
+import { FEED_RENDERERS } from '../../src/feeds/render.ts';
 import type { FeedFormat, FeedView } from '../../src/feeds/model.ts';
 import { parseWithFeedParser } from '../support/feed-parser.ts';
 import { readAtom, readJsonFeed, readRss } from '../support/feed-extract.ts';

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FeedDocument, SafeHtml } from '../../src/content/document.ts';
-import { FEED_RENDERERS } from '../../src/feeds/index.ts';
+import { FEED_RENDERERS } from '../../src/feeds/render.ts';
 import { FEED_FORMATS } from '../../src/feeds/model.ts';
 import type { FeedFormat, FeedView } from '../../src/feeds/model.ts';
-import { makeDocument, makeTopic } from '../factories.ts';
+import { makeDocument, makeTopic } from '../support/factories.ts';
 import { parseWithFeedParser } from '../support/feed-parser.ts';
 import { readAtom, readJsonFeed, readRss } from '../support/feed-extract.ts';
 import type { ReadFeed } from '../support/feed-extract.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_TYPES, FEED_RENDERERS, renderAtom, renderJsonFeed, renderRss } from '../../src/feeds/index.ts';
+import { CONTENT_TYPES, FEED_RENDERERS, renderAtom, renderJsonFeed, renderRss } from '../../src/feeds/render.ts';
 import { FEED_FORMATS } from '../../src/feeds/model.ts';
 
 describe('feed format registry', () => {

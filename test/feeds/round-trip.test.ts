@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FEED_RENDERERS } from '../../src/feeds/index.ts';
+import { FEED_RENDERERS } from '../../src/feeds/render.ts';
 import { FEED_FORMATS } from '../../src/feeds/model.ts';
 import type { FeedFormat } from '../../src/feeds/model.ts';
 import { readAtom, readJsonFeed, readRss } from '../support/feed-extract.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { FeedDocument } from '../../src/content/document.ts';
-import { FEED_RENDERERS } from '../../src/feeds/index.ts';
+import { FEED_RENDERERS } from '../../src/feeds/render.ts';
 import { createApp } from '../../src/http/app.ts';
-import { Catalog } from '../../src/publish/catalog.ts';
-import { makeDocument, makeSite, makeTopic } from '../factories.ts';
+import { LiveCatalog } from '../../src/publish/live-catalog.ts';
+import { makeDocument, makeSite, makeTopic } from '../support/factories.ts';
 
 const cyber = makeTopic('healthcare-it-news-cybersecurity', 'Cybersecurity', 'Healthcare IT News: Cybersecurity');
 const vaccines = makeTopic('vaccines', 'Vaccines', 'FDA: Vaccines');
@@ -17,7 +17,7 @@ function corpus(): FeedDocument[] {
 }
 
 function appFor(documents: readonly FeedDocument[] = corpus(), site = makeSite()) {
-  const catalog = new Catalog(site, { documents, problems: [{ file: 'bad.md', field: 'title', reason: 'missing', action: 'skipped' }] });
+  const catalog = new LiveCatalog(site, { documents, problems: [{ file: 'bad.md', field: 'title', reason: 'missing', action: 'skipped' }] });
   return createApp({ catalog: () => catalog });
 }
 

@@ -1,5 +1,5 @@
 /**
- * Sources -> the real loader -> Catalog -> the Hono app, and back out through
+ * Sources -> the core loader (loadDocuments, which test/ingest/content-store.test.ts holds equal to the ContentStore that serves) -> LiveCatalog -> the Hono app, and back out through
  * the strict feed readers: what a subscriber's reader would get, per format.
  */
 import type { Hono } from 'hono';
@@ -7,8 +7,8 @@ import type { SiteConfig } from '../../src/config/config.ts';
 import type { ContentSource, LoadResult } from '../../src/content/document.ts';
 import { loadDocuments } from '../../src/content/load.ts';
 import { createApp } from '../../src/http/app.ts';
-import { Catalog } from '../../src/publish/catalog.ts';
-import { makeSite } from '../factories.ts';
+import { LiveCatalog } from '../../src/publish/live-catalog.ts';
+import { makeSite } from './factories.ts';
 import type { ReadFeed } from './feed-extract.ts';
 import { readAtom, readJsonFeed, readRss } from './feed-extract.ts';
 
@@ -25,7 +25,7 @@ export interface LoadedApp {
 
 export function appFromSources(sources: readonly ContentSource[], site: SiteConfig = makeSite()): LoadedApp {
   const loaded = loadDocuments(sources, site);
-  const catalog = new Catalog(site, loaded);
+  const catalog = new LiveCatalog(site, loaded);
   return { app: createApp({ catalog: () => catalog }), loaded, site };
 }
 

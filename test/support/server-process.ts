@@ -1,5 +1,5 @@
 /**
- * The real Node server (src/runtime/node.ts) as a child process on a free
+ * The real Node server (src/node/main.ts) as a child process on a free
  * port, for tests and the soak script: what `npm start` runs, minus npm.
  * `node --import tsx` keeps it one process, so its pid is the server's (RSS
  * samples in /proc/<pid>/status are the server's own).
@@ -38,7 +38,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   // A private document cache: parallel test servers must not share (or race on) the default one.
   const cacheDir = mkdtempSync(join(tmpdir(), 'topic-feeds-cache-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

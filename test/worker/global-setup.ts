@@ -45,7 +45,7 @@ export default function setup(project: TestProject): () => void {
     writeFileSync(
       config,
       wranglerToml
-        .replace(/^main = .*$/m, `main = ${JSON.stringify(resolve('src/runtime/worker.ts'))}`)
+        .replace(/^main = .*$/m, `main = ${JSON.stringify(resolve('src/worker/worker.ts'))}`)
         .replaceAll('./.generated/', `${generated}/`),
     );
     const env = {

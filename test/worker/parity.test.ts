@@ -8,10 +8,10 @@ import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseSiteConfig } from '../../src/config/config.ts';
 import { createApp } from '../../src/http/app.ts';
-import type { Catalog } from '../../src/publish/catalog.ts';
-import { FastTable, installFastPath } from '../../src/runtime/fast-path.ts';
-import { guardServer } from '../../src/runtime/http-guards.ts';
-import { loadCatalogFromDir } from '../../src/runtime/load-dir.ts';
+import type { LiveCatalog } from '../../src/publish/live-catalog.ts';
+import { FastTable, installFastPath } from '../../src/node/fast-path.ts';
+import { guardServer } from '../../src/node/http-guards.ts';
+import { loadCatalogFromDir } from '../../src/ingest/load-dir.ts';
 
 const builds = inject('workerBuilds');
 const COMPARED_HEADERS = ['link', 'content-type', 'etag', 'last-modified', 'cache-control', 'vary', 'location', 'allow', 'access-control-allow-origin', 'content-security-policy', 'x-content-type-options'];
@@ -33,9 +33,9 @@ function startWorker(mode: 'documents' | 'assets'): Miniflare {
   });
 }
 
-let catalog: Catalog;
+let catalog: LiveCatalog;
 let node: ReturnType<typeof createApp>;
-/** The Node server as src/runtime/node.ts runs it: fast path in front of the same app, over real HTTP. */
+/** The Node server as src/node/main.ts runs it: fast path in front of the same app, over real HTTP. */
 let server: Server;
 let port: number;
 

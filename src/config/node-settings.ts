@@ -1,0 +1,50 @@
+/**
+ * Settings only the Node runtime has (the Worker never parses, caches or
+ * watches). Read with the same EnvReader as the site settings, so one
+ * error names every bad setting of both at once.
+ */
+import { EnvReader, readServer } from './config.ts';
+import type { EnvRecord, ServerConfig } from './config.ts';
+
+export interface NodeRuntimeConfig {
+  /** Parsed-document cache folder; undefined when CACHE_DIR is `off`. */
+  readonly cacheDir: string | undefined;
+  /** Parse threads at start-up; 0 or 1 parses on the main thread. Undefined: the cores, up to 4. */
+  readonly parseThreads: number | undefined;
+  /** Answer canonical GET/HEAD from rendered bytes before the router (FAST_PATH=false: Hono only, for comparison). */
+  readonly fastPath: boolean;
+  /** Quiet period before a file change is applied. */
+  readonly watchSettleMs: number;
+  /** Print start-up and update timings as JSON lines (the benchmark reads them). */
+  readonly report: boolean;
+}
+
+export const DEFAULT_CACHE_DIR = '.cache/topic-feeds';
+
+function readNodeRuntime(reader: EnvReader): NodeRuntimeConfig {
+  const cache = reader.text('CACHE_DIR', DEFAULT_CACHE_DIR);
+  return {
+    cacheDir: cache === 'off' ? undefined : cache,
+    parseThreads: reader.optionalInteger('PARSE_THREADS', 0, 64),
+    fastPath: reader.boolean('FAST_PATH', true),
+    watchSettleMs: reader.integer('WATCH_SETTLE_MS', 20, 0, 10_000),
+    report: reader.boolean('STARTUP_REPORT', false),
+  };
+}
+
+/** The Node-only settings (export and build commands need no server settings). */
+export function parseNodeRuntimeConfig(env: EnvRecord): NodeRuntimeConfig {
+  const reader = new EnvReader(env);
+  const runtime = readNodeRuntime(reader);
+  reader.failIfAny();
+  return runtime;
+}
+
+/** Everything `npm start` reads: server, site and Node settings, every problem reported at once. */
+export function parseNodeServerConfig(env: EnvRecord): { readonly config: ServerConfig; readonly runtime: NodeRuntimeConfig } {
+  const reader = new EnvReader(env);
+  const config = readServer(reader);
+  const runtime = readNodeRuntime(reader);
+  reader.failIfAny();
+  return { config, runtime };
+}

@@ -1,0 +1,461 @@
+/**
+ * The Node runtime's view of the content folder: one entry per file (its
+ * stamp, parsed fields and problems), the documents built from them, and the
+ * sanitized content of the documents that some feed window shows. It loads
+ * with every core and the disk cache, and applies file changes one by one.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import type { SiteConfig } from '../config/config.ts';
+import type { DocumentTopic, FeedDocument, LoadResult, Problem } from '../content/document.ts';
+import type { DocumentContent } from '../content/load.ts';
+import { byFile, dropDuplicates } from '../content/load.ts';
+import { renderContent } from '../content/normalize.ts';
+import { ProblemLog } from '../content/problems.ts';
+import type { TopicIndex } from '../topics/topic-index.ts';
+import type { CacheEntry, CacheStatus } from './doc-cache.ts';
+import { DocumentCache, cacheStamp } from './doc-cache.ts';
+import { listContentFiles, relativeFile } from './fs-source.ts';
+import { LazyDocument } from './lazy-document.ts';
+import { createRunner, inlineRunner } from './parse-pool.ts';
+import type { TaskRunner } from './parse-pool.ts';
+import type { BodyTask, FileStamp, ParsedRecord, ScanResult, ScanTask, TaskTimings } from './parse-tasks.ts';
+import { addTimings, emptyTimings, renderBodyTask, scanFile } from './parse-tasks.ts';
+
+export interface StoreOptions {
+  readonly site: SiteConfig;
+  readonly contentDir: string;
+  /** Where the parsed-document cache lives; undefined: no disk cache. */
+  readonly cacheDir?: string;
+  /** Parse threads; 0 or 1 parses inline. Default: the cores, up to 4. */
+  readonly threads?: number;
+  /** Fewer files than this parse inline whatever `threads` says (tests lower it). */
+  readonly minFilesForThreads?: number;
+}
+
+/** Where a load's time went: wall-clock per phase, and the summed work of the parse threads. */
+export interface LoadReport {
+  readonly files: number;
+  readonly parsed: number;
+  readonly fromCache: number;
+  readonly cache: CacheStatus;
+  readonly cacheDetail?: string;
+  readonly threads: number;
+  readonly wallMs: Record<string, number>;
+  readonly work: TaskTimings;
+}
+
+interface Entry {
+  readonly file: string;
+  readonly path: string;
+  stamp: FileStamp;
+  readonly record: ParsedRecord;
+  /** Sanitized content of a document in some feed window (pinned). */
+  content?: DocumentContent;
+  document?: FeedDocument;
+  /** Set when the document lost its id or slug to another file. */
+  duplicate?: Problem;
+}
+
+export interface ChangeSet {
+  /** Files whose document was added, changed or removed. */
+  readonly changed: readonly string[];
+  /** Documents no longer served, and documents served now (an edit is one of each). */
+  readonly removed: readonly FeedDocument[];
+  readonly added: readonly FeedDocument[];
+  /** Problems that are new with this change (for the log). */
+  readonly problems: readonly Problem[];
+}
+
+/** Content of documents outside every window, kept briefly for `?limit` feeds. */
+const LOOSE_CONTENT_LIMIT = 1000;
+
+export class ContentStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly unreadable = new Map<string, Problem>();
+  private walkProblems: readonly Problem[] = [];
+  private readonly byId = new Map<string, string>();
+  private readonly bySlug = new Map<string, string>();
+  /** Served documents in the order of the last index, so the next sort is near-linear. */
+  private order: FeedDocument[] = [];
+  /** Files changed since `order` was taken. */
+  private readonly changed = new Set<string>();
+  private problemList: Problem[] | undefined;
+  /** Entries left out because another file holds their id or slug. */
+  private readonly duplicates = new Set<Entry>();
+  /** Entries that have (or had) problems to report. */
+  private readonly problemEntries = new Set<Entry>();
+  private readonly topicObjects = new Map<string, DocumentTopic>();
+  private pinned = new Set<string>();
+  private readonly loose = new Map<string, DocumentContent>();
+  private readonly cache: DocumentCache | undefined;
+  private readonly root: string;
+  readonly bodyTimings = emptyTimings();
+
+  private constructor(
+    readonly site: SiteConfig,
+    readonly contentDir: string,
+    cacheDir: string | undefined,
+  ) {
+    this.root = contentDir;
+    this.cache = cacheDir === undefined ? undefined : new DocumentCache(cacheDir, cacheStamp(site), contentDir);
+  }
+
+  /** Lists, reads and parses the folder (unchanged files from the cache). */
+  static async open(options: StoreOptions): Promise<{ store: ContentStore; report: LoadReport; runner: TaskRunner }> {
+    const store = new ContentStore(options.site, options.contentDir, options.cacheDir);
+    const wallMs: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (phase: string): void => {
+      const now = performance.now();
+      wallMs[phase] = (wallMs[phase] ?? 0) + now - mark;
+      mark = now;
+    };
+
+    const listing = await listContentFiles(options.contentDir);
+    store.walkProblems = listing.problems;
+    lap('list');
+    // Workers start booting now, while this thread reads the cache.
+    const runner = createRunner(options.site, listing.files.length, options.threads, options.minFilesForThreads);
+    const cached = store.cache?.load() ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
+    lap('cacheRead');
+
+    const tasks: ScanTask[] = listing.files.map((path) => {
+      const file = relativeFile(options.contentDir, path);
+      const known = cached.entries.get(file)?.stamp;
+      return known === undefined ? { file, path } : { file, path, known };
+    });
+    const scan = await runner.scan(tasks);
+    lap('readParse');
+
+    let parsed = 0;
+    let fromCache = 0;
+    const fresh: Entry[] = [];
+    scan.results.forEach((result, i) => {
+      const path = tasks[i]?.path ?? join(options.contentDir, result.file);
+      if (result.kind === 'unreadable') {
+        store.unreadable.set(result.file, result.problem);
+        return;
+      }
+      const hit = result.kind === 'hit' ? cached.entries.get(result.file) : undefined;
+      if (hit) fromCache += 1;
+      else parsed += 1;
+      const record = store.interned(hit ? hit.record : result.kind === 'parsed' ? result.record : { problems: [] });
+      const entry: Entry = { file: result.file, path, stamp: result.stamp, record };
+      if (hit?.content) entry.content = hit.content;
+      if (record.problems.length > 0) store.problemEntries.add(entry);
+      fresh.push(entry);
+    });
+    fresh.sort(byFile);
+    for (const entry of fresh) store.entries.set(entry.file, entry);
+    store.resolveDuplicates(fresh);
+    lap('collect');
+
+    const report: LoadReport = {
+      files: listing.files.length,
+      parsed,
+      fromCache,
+      cache: cached.status,
+      ...(cached.detail === undefined ? {} : { cacheDetail: cached.detail }),
+      threads: runner.threads,
+      wallMs,
+      work: scan.timings,
+    };
+    return { store, report, runner };
+  }
+
+  /** Documents and problems for a LiveCatalog; documents in the last index order, so its sort is near-linear. */
+  loadResult(): LoadResult {
+    let documents: FeedDocument[];
+    if (this.order.length === 0) {
+      documents = [];
+      for (const entry of this.entries.values()) if (isServed(entry)) documents.push(this.documentOf(entry));
+    } else if (this.changed.size === 0) {
+      documents = this.order;
+    } else {
+      documents = this.order.filter((document) => !this.changed.has(document.file));
+      for (const file of this.changed) {
+        const entry = this.entries.get(file);
+        if (entry && isServed(entry)) documents.push(this.documentOf(entry));
+      }
+    }
+    return { documents, problems: this.problems() };
+  }
+
+  problems(): Problem[] {
+    if (this.problemList) return this.problemList;
+    const problems: Problem[] = [...this.walkProblems, ...this.unreadable.values()];
+    // Only entries with problems are visited: a one-file update must not walk 50k entries.
+    for (const entry of this.problemEntries) {
+      if (this.entries.get(entry.file) !== entry || (entry.record.problems.length === 0 && !entry.duplicate)) this.problemEntries.delete(entry);
+    }
+    const withProblems = [...this.problemEntries].sort(byFile);
+    for (const entry of withProblems) {
+      problems.push(...entry.record.problems);
+      if (entry.duplicate) problems.push(entry.duplicate);
+    }
+    this.problemList = problems;
+    return problems;
+  }
+
+  /**
+   * One object per distinct topic: 50k documents share ~150, so the index
+   * groups by identical strings and memory holds each name once.
+   */
+  private interned(record: ParsedRecord): ParsedRecord {
+    const fields = record.fields;
+    if (!fields) return record;
+    const topics = fields.topics.map((topic) => {
+      const key = `${topic.slug}\u0000${topic.name}\u0000${topic.label}\u0000${topic.description ?? ''}`;
+      let shared = this.topicObjects.get(key);
+      if (!shared) {
+        shared = topic;
+        this.topicObjects.set(key, shared);
+      }
+      return shared;
+    });
+    return { ...record, fields: { ...fields, topics } };
+  }
+
+  /**
+   * Keeps content for the documents of `index`'s feed windows (the newest
+   * `limit` overall and per topic) and drops it for the rest. Missing content
+   * is made by `runner` (every core at start-up) or inline.
+   */
+  async pinWindows(index: TopicIndex, limit: number, runner: TaskRunner = inlineRunner(this.site)): Promise<number> {
+    this.order = [...index.all];
+    this.changed.clear();
+    const pinned = new Set<string>();
+    for (const document of index.all.slice(0, limit)) pinned.add(document.file);
+    for (const topic of index.topics.values()) for (const document of topic.documents.slice(0, limit)) pinned.add(document.file);
+    for (const file of this.pinned) {
+      const entry = this.entries.get(file);
+      if (entry && !pinned.has(file) && entry.content) {
+        this.remember(file, entry.content);
+        delete entry.content;
+      }
+    }
+    this.pinned = pinned;
+    const missing: Entry[] = [];
+    for (const file of pinned) {
+      const entry = this.entries.get(file);
+      if (!entry || entry.content) continue;
+      const loose = this.loose.get(file);
+      if (loose) {
+        entry.content = loose;
+        this.loose.delete(file);
+      } else missing.push(entry);
+    }
+    if (missing.length > 0) {
+      const { results, timings } = await runner.bodies(missing.map((entry) => bodyTask(entry)));
+      addTimings(this.bodyTimings, timings);
+      results.forEach((content, i) => {
+        const entry = missing[i];
+        if (entry && content) entry.content = content;
+      });
+    }
+    return missing.length;
+  }
+
+  /**
+   * Re-reads the given paths (files or folders, absolute) and applies what
+   * changed. A document that now claims another's id or slug is the one left
+   * out: an edit never removes a document that was being served.
+   */
+  applyChanges(paths: Iterable<string>): ChangeSet {
+    // The content folder itself gone (unmounted, mid-deploy swap): keep serving the last good snapshot.
+    let rootIsFolder = false;
+    try {
+      rootIsFolder = statSync(this.root).isDirectory();
+    } catch {
+      rootIsFolder = false;
+    }
+    if (!rootIsFolder) {
+      console.warn(`content folder ${this.root} is gone; still serving the last content`);
+      return { changed: [], removed: [], added: [], problems: [] };
+    }
+    const changed = new Set<string>();
+    const removed: FeedDocument[] = [];
+    const newProblems: Problem[] = [];
+    const timings = emptyTimings();
+    const touched: Entry[] = [];
+    const release = (entry: Entry): void => {
+      if (this.byId.get(entry.record.fields?.id ?? '') === entry.file) this.byId.delete(entry.record.fields?.id ?? '');
+      if (this.bySlug.get(entry.record.fields?.slug ?? '') === entry.file) this.bySlug.delete(entry.record.fields?.slug ?? '');
+    };
+    const remove = (file: string): void => {
+      const entry = this.entries.get(file);
+      this.unreadable.delete(file);
+      if (!entry) return;
+      if (isServed(entry) && entry.document) removed.push(entry.document);
+      release(entry);
+      this.entries.delete(file);
+      this.loose.delete(file);
+      changed.add(file);
+    };
+    const rescan = (path: string): void => {
+      const file = relativeFile(this.root, path);
+      const old = this.entries.get(file);
+      const task: ScanTask = old ? { file, path, known: old.stamp } : { file, path };
+      const result: ScanResult = scanFile(task, this.site, timings);
+      if (result.kind === 'hit') {
+        if (old) old.stamp = result.stamp;
+        return;
+      }
+      remove(file);
+      changed.add(file);
+      if (result.kind === 'unreadable') {
+        this.unreadable.set(file, result.problem);
+        newProblems.push(result.problem);
+        return;
+      }
+      const entry: Entry = { file, path, stamp: result.stamp, record: this.interned(result.record) };
+      this.entries.set(file, entry);
+      if (entry.record.problems.length > 0) this.problemEntries.add(entry);
+      touched.push(entry);
+      newProblems.push(...result.record.problems);
+    };
+
+    for (const path of new Set(paths)) {
+      const file = relativeFile(this.root, path);
+      if (file.startsWith('..') || file.split('/').some((part) => part.startsWith('.'))) continue;
+      let kind: 'file' | 'folder' | 'gone';
+      try {
+        const info = statSync(path);
+        kind = info.isDirectory() ? 'folder' : info.isFile() ? 'file' : 'gone';
+      } catch {
+        kind = 'gone';
+      }
+      if (kind === 'file' && file.endsWith('.md')) rescan(path);
+      else if (kind === 'gone' || kind === 'folder') {
+        // A folder moved away takes its files with it; one moved in brings its own.
+        const prefix = file === '' ? '' : `${file}/`;
+        for (const known of [...this.entries.keys(), ...this.unreadable.keys()]) {
+          if (known === file || known.startsWith(prefix)) {
+            if (kind === 'gone' || !existsAsFile(join(this.root, ...known.split('/')))) remove(known);
+          }
+        }
+        if (kind === 'folder') for (const inner of listMarkdownSync(path)) rescan(inner);
+      }
+    }
+    if (changed.size === 0) return { changed: [], removed: [], added: [], problems: [] };
+    this.problemList = undefined;
+
+    // Documents left out as duplicates may be free to claim now.
+    const retry = [...this.duplicates].filter((entry) => this.entries.get(entry.file) === entry);
+    for (const entry of this.duplicates) delete entry.duplicate;
+    this.duplicates.clear();
+    const waiting = [...touched.filter((entry) => this.entries.get(entry.file) === entry), ...retry].sort(byFile);
+    for (const entry of this.resolveDuplicates(waiting)) newProblems.push(entry);
+    for (const entry of retry) if (entry.duplicate === undefined) changed.add(entry.file);
+    addTimings(this.bodyTimings, timings);
+    const added: FeedDocument[] = [];
+    for (const file of changed) {
+      this.changed.add(file);
+      const entry = this.entries.get(file);
+      if (entry && isServed(entry)) added.push(this.documentOf(entry));
+    }
+    return { changed: [...changed], removed, added, problems: newProblems };
+  }
+
+  /** Entries with their content as the cache stores them. */
+  cacheEntries(): CacheEntry[] {
+    const out: CacheEntry[] = [];
+    for (const entry of this.entries.values()) {
+      const content = entry.content;
+      out.push({ file: entry.file, stamp: entry.stamp, record: entry.record, ...(content ? { content } : {}) });
+    }
+    return out;
+  }
+
+  async saveCache(): Promise<boolean> {
+    if (!this.cache) return false;
+    await this.cache.save(this.cacheEntries());
+    return true;
+  }
+
+  /** Claims ids and slugs in order; returns the duplicate problems it made. */
+  private resolveDuplicates(entries: readonly Entry[]): Problem[] {
+    const candidates = entries.filter((entry) => entry.record.fields !== undefined);
+    const identities = candidates.map((entry) => ({ id: entry.record.fields!.id, slug: entry.record.fields!.slug, file: entry.file }));
+    const { problems } = dropDuplicates(identities, { byId: this.byId, bySlug: this.bySlug });
+    const byFileName = new Map(problems.map((problem) => [problem.file, problem]));
+    for (const entry of candidates) {
+      const problem = byFileName.get(entry.file);
+      if (problem) {
+        entry.duplicate = problem;
+        this.duplicates.add(entry);
+        this.problemEntries.add(entry);
+      }
+    }
+    return problems;
+  }
+
+  private documentOf(entry: Entry): FeedDocument {
+    const fields = entry.record.fields;
+    if (!fields) throw new Error(`${entry.file} has no document`);
+    entry.document ??= new LazyDocument(fields, () => this.contentOf(entry));
+    return entry.document;
+  }
+
+  private contentOf(entry: Entry): DocumentContent {
+    if (entry.content) return entry.content;
+    const loose = this.loose.get(entry.file);
+    if (loose) return loose;
+    const content = renderBodyTask(bodyTask(entry), this.site, this.bodyTimings) ?? placeholder(entry);
+    if (this.pinned.has(entry.file)) entry.content = content;
+    else this.remember(entry.file, content);
+    return content;
+  }
+
+  private remember(file: string, content: DocumentContent): void {
+    this.loose.delete(file);
+    this.loose.set(file, content);
+    if (this.loose.size > LOOSE_CONTENT_LIMIT) {
+      const oldest = this.loose.keys().next().value;
+      if (oldest !== undefined) this.loose.delete(oldest);
+    }
+  }
+}
+
+function isServed(entry: Entry): boolean {
+  return entry.record.fields !== undefined && entry.duplicate === undefined;
+}
+
+function bodyTask(entry: Entry): BodyTask {
+  const { fields, description, bodyStart } = entry.record;
+  if (!fields) throw new Error(`${entry.file} has no document`);
+  return {
+    file: entry.file,
+    path: entry.path,
+    fields: { permalink: fields.permalink, related: fields.related, revision: fields.revision },
+    ...(description === undefined ? {} : { description }),
+    ...(bodyStart === undefined ? {} : { bodyStart }),
+  };
+}
+
+/** The file vanished between its parse and its render: the Related list and summary still stand. */
+function placeholder(entry: Entry): DocumentContent {
+  const fields = entry.record.fields!;
+  return renderContent(fields, entry.record.description, '', new ProblemLog(entry.file));
+}
+
+function existsAsFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function listMarkdownSync(dir: string): string[] {
+  // Small: only a folder that was moved in, during watch mode.
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const path = `${dir}${sep}${entry.name}`;
+    if (entry.isDirectory()) out.push(...listMarkdownSync(path));
+    else if (entry.isFile() && entry.name.endsWith('.md')) out.push(path);
+  }
+  return out;
+}

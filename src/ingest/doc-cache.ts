@@ -1,0 +1,215 @@
+/**
+ * On-disk cache of parsed documents, so a restart does not parse unchanged
+ * files again. One NDJSON file: a header line, one line per file (keyed by
+ * path, with size, mtime and a hash of the bytes), and a trailer with the count
+ * and a SHA-1 of everything before it. An entry is used while the file's
+ * size and SHA-1 match (so a touched but unchanged file is not parsed again;
+ * the mtime is recorded). Anything unexpected (another format,
+ * other settings or code, a bad checksum, a line that does not parse) and
+ * the whole file is discarded: a cache is never worth serving wrong content.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { SiteConfig } from '../config/config.ts';
+import { configStamp } from '../config/config.ts';
+import type { DocumentContent } from '../content/load.ts';
+import type { FileStamp, ParsedRecord } from './parse-tasks.ts';
+
+const FORMAT = 'topic-feeds/documents';
+const VERSION = 1;
+
+export interface CacheEntry {
+  readonly file: string;
+  readonly stamp: FileStamp;
+  readonly record: ParsedRecord;
+  /** Sanitized content, kept for documents that some feed window shows. */
+  readonly content?: DocumentContent;
+}
+
+export type CacheStatus = 'off' | 'empty' | 'loaded' | 'stale' | 'corrupt';
+
+export interface CacheLoad {
+  readonly status: CacheStatus;
+  readonly entries: Map<string, CacheEntry>;
+  readonly detail?: string;
+}
+
+/** Reads a source file; tests swap it to prove that a code change invalidates the cache. */
+export type SourceReader = (file: URL) => string;
+
+const readSource: SourceReader = (file) => readFileSync(file, 'utf8');
+
+const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm;
+
+/**
+ * Every source file that shapes a cached record: each module in this folder
+ * and everything it imports from src/, followed through relative imports.
+ * Derived, not listed, so a fix to any parser (the fast front-matter reader,
+ * the normalizer, a settings default) can never hide behind stale entries.
+ */
+export function sourcesShapingRecords(read: SourceReader = readSource): URL[] {
+  const here = new URL('./', import.meta.url);
+  const pending = readdirSync(here)
+    .filter((name) => /\.[jt]s$/.test(name) && !name.endsWith('.d.ts'))
+    .map((name) => new URL(name, here));
+  const seen = new Map<string, URL>();
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file.href)) continue;
+    seen.set(file.href, file);
+    for (const match of read(file).matchAll(IMPORT)) pending.push(new URL(match[1]!, file));
+  }
+  return [...seen.values()].sort((a, b) => (a.href < b.href ? -1 : 1));
+}
+
+/**
+ * What parsed output depends on besides the file: settings and the code
+ * that shapes a record, so an upgrade never reuses documents normalized by
+ * older code.
+ */
+export function cacheStamp(site: SiteConfig, read: SourceReader = readSource): string {
+  const hash = createHash('sha1');
+  hash.update(`${FORMAT}\u0000${VERSION}\u0000${configStamp(site)}\u0000${site.maxDocumentBytes}`);
+  const root = new URL('../', import.meta.url).href;
+  for (const file of sourcesShapingRecords(read)) {
+    let text: string;
+    try {
+      text = read(file);
+    } catch {
+      text = '?';
+    }
+    hash.update(`\u0000${file.href.slice(root.length)}\u0000`).update(text);
+  }
+  return hash.digest('base64url');
+}
+
+interface Header {
+  readonly format: string;
+  readonly version: number;
+  readonly stamp: string;
+}
+
+interface Trailer {
+  readonly end: true;
+  readonly count: number;
+  readonly sha1: string;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEntry(value: unknown): value is CacheEntry {
+  if (!isObject(value) || typeof value.file !== 'string' || !isObject(value.stamp) || !isObject(value.record)) return false;
+  const { stamp, record } = value;
+  return (
+    typeof stamp.size === 'number' &&
+    typeof stamp.mtimeMs === 'number' &&
+    typeof stamp.hash === 'string' &&
+    Array.isArray(record.problems) &&
+    (record.fields === undefined || isObject(record.fields)) &&
+    (value.content === undefined || (isObject(value.content) && typeof value.content.contentHtml === 'string'))
+  );
+}
+
+export class DocumentCache {
+  readonly path: string;
+
+  /** One file per content folder, so two servers on one machine do not overwrite each other's cache. */
+  constructor(
+    readonly dir: string,
+    private readonly stamp: string,
+    contentDir: string,
+  ) {
+    const folder = createHash('sha1').update(resolve(contentDir)).digest('base64url').slice(0, 12);
+    this.path = join(dir, `documents-${folder}.ndjson`);
+  }
+
+  load(): CacheLoad {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.path);
+    } catch {
+      return { status: 'empty', entries: new Map() };
+    }
+    try {
+      return this.parse(bytes);
+    } catch (error) {
+      this.discard();
+      return { status: 'corrupt', entries: new Map(), detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Line by line from the buffer: no copy of the whole file as one string (peak memory at a warm start). */
+  private parse(bytes: Buffer): CacheLoad {
+    if (bytes.length < 2 || bytes[bytes.length - 1] !== 10) throw new Error('truncated');
+    const end = bytes.lastIndexOf(10, bytes.length - 2);
+    if (end < 0) throw new Error('truncated');
+    const trailer = JSON.parse(bytes.toString('utf8', end + 1)) as Trailer;
+    if (trailer.end !== true || createHash('sha1').update(bytes.subarray(0, end + 1)).digest('hex') !== trailer.sha1) {
+      throw new Error('checksum mismatch');
+    }
+    let start = 0;
+    const nextLine = (): string | undefined => {
+      if (start > end) return undefined;
+      const newline = bytes.indexOf(10, start);
+      const line = bytes.toString('utf8', start, newline);
+      start = newline + 1;
+      return line;
+    };
+    const header = JSON.parse(nextLine() ?? '') as Header;
+    if (header.format !== FORMAT || header.version !== VERSION) throw new Error('another format');
+    if (header.stamp !== this.stamp) {
+      this.discard();
+      return { status: 'stale', entries: new Map(), detail: 'settings or parsing code changed' };
+    }
+    const entries = new Map<string, CacheEntry>();
+    let count = 0;
+    for (let line = nextLine(); line !== undefined; line = nextLine()) {
+      count += 1;
+      const entry: unknown = JSON.parse(line);
+      if (!isEntry(entry)) throw new Error(`bad entry on line ${count + 1}`);
+      entries.set(entry.file, entry);
+    }
+    if (count !== trailer.count) throw new Error('entry count mismatch');
+    return { status: 'loaded', entries };
+  }
+
+  /**
+   * Writes every entry to a temporary file in slices (the event loop keeps
+   * serving between them), then renames it over the old one: a crash leaves
+   * the previous cache or the new one, never half of one.
+   */
+  async save(entries: Iterable<CacheEntry>): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    const handle = await open(temporary, 'w');
+    try {
+      const hash = createHash('sha1');
+      let count = 0;
+      let chunk: string[] = [JSON.stringify({ format: FORMAT, version: VERSION, stamp: this.stamp } satisfies Header)];
+      const flush = async (): Promise<void> => {
+        const data = Buffer.from(`${chunk.join('\n')}\n`, 'utf8');
+        chunk = [];
+        hash.update(data);
+        await handle.write(data);
+      };
+      for (const entry of entries) {
+        chunk.push(JSON.stringify(entry));
+        count += 1;
+        if (chunk.length >= 1000) await flush();
+      }
+      if (chunk.length > 0) await flush();
+      await handle.write(`${JSON.stringify({ end: true, count, sha1: hash.digest('hex') } satisfies Trailer)}\n`);
+    } finally {
+      await handle.close();
+    }
+    renameSync(temporary, this.path);
+  }
+
+  discard(): void {
+    rmSync(this.path, { force: true });
+  }
+}

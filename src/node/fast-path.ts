@@ -1,0 +1,329 @@
+/**
+ * The Node hot path, answered before the router: a canonical GET/HEAD with
+ * no query string is looked up in a table of rendered bytes with their
+ * validators and headers, compared, and sent. Everything else (queries,
+ * browsers asking for a preview, redirects, errors, other methods) falls
+ * through to the Hono app. Headers come from the app's own
+ * `representationHeaders`, and test/node/fast-path.test.ts checks that both paths give the
+ * same status, headers and bytes for every route.
+ */
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { FeedFormat } from '../feeds/model.ts';
+import { representationHeaders, webSubLink } from '../http/app.ts';
+import { isNotModified } from '../http/conditional.ts';
+import { prefersHtml } from '../http/negotiate.ts';
+import { parsePage } from '../http/params.ts';
+import type { LiveCatalog } from '../publish/live-catalog.ts';
+import type { Representation } from '../publish/representation.ts';
+import type { RouteKind } from '../publish/routes.ts';
+import { ROUTES, feedPath, formatOfFile, matchRoute } from '../publish/routes.ts';
+import { isSlug } from '../content/topic-slug.ts';
+import type { ArchivedScope } from '../topics/scope.ts';
+import type { Validators } from '../topics/validators.ts';
+import type { Coding } from './compress.ts';
+import { MIN_COMPRESS_BYTES, acceptedCodings, compress } from './compress.ts';
+
+export interface FastRoute {
+  readonly kind: RouteKind;
+  readonly representation: Representation;
+  readonly link?: string;
+  /** A feed URL: browsers that prefer HTML get the app's preview instead. */
+  readonly negotiated: boolean;
+}
+
+function feedRoute(catalog: LiveCatalog, scope: ArchivedScope, format: FeedFormat): FastRoute | undefined {
+  const representation = catalog.feed(scope, format);
+  if (!representation) return undefined;
+  const link = webSubLink(catalog, feedPath(scope, format));
+  return { kind: 'feed', representation, negotiated: true, ...(link === undefined ? {} : { link }) };
+}
+
+function archiveRoute(catalog: LiveCatalog, scope: ArchivedScope, rawPage: string, format: FeedFormat): FastRoute | undefined {
+  const page = parsePage(rawPage);
+  if (page === undefined) return undefined;
+  const representation = catalog.archive(scope, format, page);
+  return representation ? { kind: 'feed', representation, negotiated: false } : undefined;
+}
+
+function fixed(kind: RouteKind, representation: Representation | undefined): FastRoute | undefined {
+  return representation ? { kind, representation, negotiated: false } : undefined;
+}
+
+/**
+ * The route of a canonical path, as app.ts would serve it to a client that
+ * gets the feed (no preview); undefined for anything the app must decide.
+ */
+export function resolveRoute(catalog: LiveCatalog, path: string): FastRoute | undefined {
+  const match = matchRoute(path);
+  if (!match || !ROUTES[match.name].fixed) return undefined;
+  const { slug, page = '', file = '' } = match.params;
+  if (slug !== undefined && !isSlug(slug)) return undefined;
+  const format = formatOfFile(file);
+  const scope: ArchivedScope = slug === undefined ? { kind: 'all' } : { kind: 'topic', slug };
+  switch (match.name) {
+    case 'home':
+      return fixed('html', catalog.homePage());
+    case 'topicsJson':
+      return fixed('json', catalog.topicsJson());
+    case 'opml':
+      return fixed('opml', catalog.opml('rss'));
+    case 'topicPage':
+      return fixed('html', catalog.topicPage(scope.kind === 'topic' ? scope.slug : ''));
+    case 'feed':
+    case 'topicFeed':
+      return format && feedRoute(catalog, scope, format);
+    case 'archive':
+    case 'topicArchive':
+      return format && archiveRoute(catalog, scope, page, format);
+    default:
+      return undefined;
+  }
+}
+
+/** One encoding of a slot: its bytes and the exact header lists for 200, HEAD and 304. */
+export interface Variant {
+  readonly etag: string;
+  readonly body: Buffer;
+  readonly ok: readonly string[];
+  readonly head: readonly string[];
+  readonly notModified: readonly string[];
+}
+
+function flat(headers: Readonly<Record<string, string>>, omit?: string): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers)) if (name !== omit) out.push(name, value);
+  return out;
+}
+
+function variantOf(headers: Readonly<Record<string, string>>, body: Buffer): Variant {
+  const head = flat(headers);
+  return { etag: headers.ETag ?? '', body, ok: [...head, 'Content-Length', String(body.byteLength)], head, notModified: flat(headers, 'Content-Type') };
+}
+
+/** The ETag of a content-coded variant: its own strong tag (RFC 9110 §8.8.3), `"<tag>-gz"` or `"<tag>-br"`. */
+export function codedTag(etag: string, coding: Coding): string {
+  return `${etag.slice(0, -1)}-${coding === 'gzip' ? 'gz' : 'br'}"`;
+}
+
+/**
+ * One route of one snapshot: validators from the index, bytes rendered on
+ * first use and compressed once in the background. After the render it holds
+ * no reference to its catalog, so a later snapshot can keep it when the
+ * validators are unchanged without keeping the old snapshot alive.
+ */
+export class Slot implements Validators {
+  readonly etag: string;
+  readonly lastModified: string;
+  readonly lastModifiedMs: number;
+  readonly negotiated: boolean;
+  private readonly headers: Readonly<Record<string, string>>;
+  private representation: Representation | undefined;
+  private identity: Variant | undefined;
+  private readonly coded = new Map<Coding, Variant | null | 'pending'>();
+  private readonly jobs = new Map<Coding, Promise<void>>();
+
+  constructor(route: FastRoute) {
+    const { representation } = route;
+    this.etag = representation.etag;
+    this.lastModified = representation.lastModified;
+    this.lastModifiedMs = representation.lastModifiedMs;
+    this.negotiated = route.negotiated;
+    this.headers = representationHeaders(representation, route.kind, route.link);
+    this.representation = representation;
+  }
+
+  get rendered(): boolean {
+    return this.identity !== undefined;
+  }
+
+  /** Identity bytes; renders them on the first call. Throws when the render fails. */
+  render(): Variant {
+    if (this.identity) return this.identity;
+    const bytes = this.representation?.body();
+    if (!(bytes instanceof Uint8Array)) throw new Error('the fast path serves rendered bytes only');
+    this.identity = variantOf(this.headers, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.representation = undefined;
+    return this.identity;
+  }
+
+  /** The best variant ready for these codings; missing ones are made in the background. */
+  variantFor(codings: readonly Coding[]): Variant {
+    const identity = this.identity ?? this.render();
+    if (codings.length === 0) return identity;
+    for (const coding of codings) {
+      const variant = this.coded.get(coding);
+      if (variant === undefined) void this.compress(coding);
+      else if (variant !== null && variant !== 'pending') return variant;
+    }
+    return identity;
+  }
+
+  /** Makes the variant for `coding` once; resolves when it is ready (or known not to be worth it). */
+  compress(coding: Coding): Promise<void> {
+    let job = this.jobs.get(coding);
+    if (!job) {
+      job = this.makeVariant(coding);
+      this.jobs.set(coding, job);
+    }
+    return job;
+  }
+
+  private async makeVariant(coding: Coding): Promise<void> {
+    const identity = this.render();
+    if (identity.body.byteLength < MIN_COMPRESS_BYTES) {
+      this.coded.set(coding, null);
+      return;
+    }
+    this.coded.set(coding, 'pending');
+    try {
+      const body = await compress(coding, identity.body);
+      if (body.byteLength >= identity.body.byteLength) this.coded.set(coding, null);
+      else this.coded.set(coding, variantOf({ ...this.headers, ETag: codedTag(this.etag, coding), 'Content-Encoding': coding }, body));
+    } catch {
+      this.coded.set(coding, null);
+    }
+  }
+
+  get compressed(): boolean {
+    return [...this.coded.values()].every((variant) => variant !== 'pending') && this.coded.size === 2;
+  }
+}
+
+/**
+ * Slots of one snapshot, made on first lookup. A slot of the previous
+ * snapshot with the same ETag (so the same bytes: the tag covers every
+ * item's id, lastMod and source revision) is kept rather than rendered again.
+ */
+export class FastTable {
+  private readonly slots = new Map<string, Slot>();
+  private inherited: ReadonlyMap<string, Slot> | undefined;
+
+  constructor(
+    readonly catalog: LiveCatalog,
+    previous?: FastTable,
+  ) {
+    // One generation only: the previous table lets go of its own predecessor.
+    if (previous) {
+      previous.inherited = undefined;
+      this.inherited = previous.slots;
+    }
+  }
+
+  lookup(path: string): Slot | undefined {
+    const known = this.slots.get(path);
+    if (known) return known;
+    const route = resolveRoute(this.catalog, path);
+    if (!route) return undefined;
+    const old = this.inherited?.get(path);
+    const slot = old && old.rendered && old.etag === route.representation.etag ? old : new Slot(route);
+    this.slots.set(path, slot);
+    return slot;
+  }
+
+  /** Paths the previous snapshot had slots for, so a warm-up can carry them over. */
+  inheritedPaths(): string[] {
+    return this.inherited ? [...this.inherited.keys()] : [];
+  }
+
+  /** Drops the link to the previous snapshot's slots (after a warm-up carried them over). */
+  forgetPrevious(): void {
+    this.inherited = undefined;
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+}
+
+const htmlPreference = new Map<string, boolean>();
+
+function wantsHtml(accept: string): boolean {
+  let answer = htmlPreference.get(accept);
+  if (answer === undefined) {
+    answer = prefersHtml(accept);
+    if (htmlPreference.size >= 256) htmlPreference.clear();
+    htmlPreference.set(accept, answer);
+  }
+  return answer;
+}
+
+// @hono/node-server's test for a Host it can use as is; any other Host (or
+// none) is left to the adapter, which validates it or answers 400.
+const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
+
+const hostVerdicts = new Map<string, boolean>();
+
+function isPlainHost(host: string): boolean {
+  let verdict = hostVerdicts.get(host);
+  if (verdict === undefined) {
+    verdict = PLAIN_HOST.test(host);
+    if (hostVerdicts.size >= 256) hostVerdicts.clear();
+    hostVerdicts.set(host, verdict);
+  }
+  return verdict;
+}
+
+const IDENTITY_ONLY: readonly Coding[] = [];
+
+/** Answers the request from `table` when it can; false means the app must. */
+export function serveFast(table: FastTable, request: IncomingMessage, response: ServerResponse): boolean {
+  const method = request.method;
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  const url = request.url;
+  if (url === undefined) return false;
+  const slot = table.lookup(url);
+  if (!slot) return false;
+  const headers = request.headers;
+  const host = headers.host;
+  if (host === undefined || !isPlainHost(host)) return false;
+  if (slot.negotiated && headers.accept !== undefined && wantsHtml(headers.accept)) return false;
+  let variant: Variant;
+  try {
+    const acceptEncoding = headers['accept-encoding'];
+    variant = slot.variantFor(acceptEncoding === undefined ? IDENTITY_ONLY : acceptedCodings(acceptEncoding));
+  } catch {
+    return false; // the app renders again and reports the error its usual way
+  }
+  const ifNoneMatch = headers['if-none-match'];
+  const ifModifiedSince = headers['if-modified-since'];
+  if (
+    (ifNoneMatch !== undefined || ifModifiedSince !== undefined) &&
+    (ifNoneMatch === variant.etag || isNotModified({ ifNoneMatch, ifModifiedSince }, slot))
+  ) {
+    response.writeHead(304, variant.notModified as string[]);
+    response.end();
+  } else if (method === 'HEAD') {
+    response.writeHead(200, variant.head as string[]);
+    response.end();
+  } else {
+    response.writeHead(200, variant.ok as string[]);
+    response.end(variant.body);
+  }
+  return true;
+}
+
+/** A request listener that tries the fast path, then `fallback` (the Hono app). */
+export function withFastPath(table: () => FastTable | undefined, fallback: RequestListener): RequestListener {
+  return (request, response) => {
+    const current = table();
+    if (current !== undefined && serveFast(current, request, response)) return;
+    fallback(request, response);
+  };
+}
+
+/**
+ * Puts the fast path in front of a server's existing request listeners (the
+ * Hono adapter, the hardening guards): they run, in their order, only for
+ * requests the fast path passes on. Its own responses carry every header
+ * those would have added.
+ */
+export function installFastPath(server: Server, table: () => FastTable | undefined): void {
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on(
+    'request',
+    withFastPath(table, (request, response) => {
+      for (const listener of listeners) listener.call(server, request, response);
+    }),
+  );
+}

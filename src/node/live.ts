@@ -1,0 +1,176 @@
+/**
+ * The Node server's current snapshot: a LiveCatalog (what the Hono app serves)
+ * and a FastTable (what the fast path serves), always swapped together in
+ * one assignment, so a request sees the old snapshot or the new one.
+ */
+import type { SiteConfig } from '../config/config.ts';
+import type { Problem } from '../content/document.ts';
+import type { LoadReport, StoreOptions } from '../ingest/content-store.ts';
+import { ContentStore } from '../ingest/content-store.ts';
+import { LiveCatalog } from '../publish/live-catalog.ts';
+import { pathsOfTopics } from '../publish/routes.ts';
+import { patchTopicIndex } from '../topics/index-patch.ts';
+import type { TopicIndex } from '../topics/topic-index.ts';
+import { FastTable } from './fast-path.ts';
+import type { Slot } from './fast-path.ts';
+
+export interface Snapshot {
+  readonly catalog: LiveCatalog;
+  readonly table: FastTable;
+}
+
+export interface StartReport {
+  readonly load: LoadReport;
+  /** Wall-clock per phase after the load: index, sanitize (window bodies). */
+  readonly wallMs: Record<string, number>;
+  readonly documents: number;
+  readonly problems: number;
+}
+
+export interface WarmReport {
+  readonly routes: number;
+  readonly rendered: number;
+  readonly renderMs: number;
+  readonly compressMs: number;
+}
+
+export interface UpdateReport {
+  readonly files: readonly string[];
+  /** Fixed routes whose bytes may have changed: warmed first. */
+  readonly affectedPaths: readonly string[];
+  readonly problems: readonly Problem[];
+  /** From the file event being handled to the new snapshot being served. */
+  readonly applyMs: number;
+  readonly previous: LiveCatalog;
+  readonly next: LiveCatalog;
+}
+
+/** The fixed routes every start renders: pages, topics.json, OPML, and each scope's three feeds. */
+export function defaultPaths(index: TopicIndex): string[] {
+  return pathsOfTopics(index.topics.keys());
+}
+
+const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class LiveSite {
+  private snapshot: Snapshot;
+  private warming: Promise<WarmReport> | undefined;
+  private pinning: ReturnType<typeof setTimeout> | undefined;
+
+  private constructor(
+    readonly site: SiteConfig,
+    readonly store: ContentStore,
+    catalog: LiveCatalog,
+  ) {
+    this.snapshot = { catalog, table: new FastTable(catalog) };
+  }
+
+  static async start(options: StoreOptions): Promise<{ live: LiveSite; report: StartReport }> {
+    const { store, report: load, runner } = await ContentStore.open(options);
+    const wallMs: Record<string, number> = {};
+    let mark = performance.now();
+    try {
+      const catalog = new LiveCatalog(options.site, store.loadResult());
+      wallMs.index = performance.now() - mark;
+      mark = performance.now();
+      // Sanitize what the feed windows show, on every core, before serving.
+      await store.pinWindows(catalog.index, options.site.feedLimit, runner);
+      wallMs.sanitize = performance.now() - mark;
+      const live = new LiveSite(options.site, store, catalog);
+      const health = catalog.health();
+      return { live, report: { load, wallMs, documents: health.documents, problems: health.problems } };
+    } finally {
+      await runner.close();
+    }
+  }
+
+  get catalog(): LiveCatalog {
+    return this.snapshot.catalog;
+  }
+
+  get table(): FastTable {
+    return this.snapshot.table;
+  }
+
+  /**
+   * Applies changed paths (files or folders) as a new snapshot: one edited
+   * document re-parses that file, patches the index, and leaves every
+   * feed whose validators did not change with its rendered bytes.
+   */
+  apply(paths: readonly string[], startedAt = performance.now()): UpdateReport | undefined {
+    const change = this.store.applyChanges(paths);
+    if (change.changed.length === 0) return undefined;
+    const previous = this.snapshot;
+    const index = patchTopicIndex(previous.catalog.index, change.removed, change.added);
+    const catalog = new LiveCatalog(this.site, { documents: index.all, problems: this.store.problems() }, { index });
+    this.snapshot = { catalog, table: new FastTable(catalog, previous.table) };
+    const applyMs = performance.now() - startedAt;
+    // Which documents keep their sanitized content is bookkeeping: after the requests waiting now.
+    clearTimeout(this.pinning);
+    this.pinning = setTimeout(() => void this.store.pinWindows(this.snapshot.catalog.index, this.site.feedLimit), 200);
+    this.pinning.unref();
+    const slugs = new Set<string>();
+    for (const document of [...change.removed, ...change.added]) for (const topic of document.topics) slugs.add(topic.slug);
+    const affectedPaths = pathsOfTopics(slugs);
+    return { files: change.changed, affectedPaths, problems: change.problems, applyMs, previous: previous.catalog, next: catalog };
+  }
+
+  /**
+   * Renders the fixed routes of the current snapshot (those whose validators
+   * changed; the rest are carried over) and compresses them, a few at a time
+   * so requests are served in between. A newer snapshot stops an older warm-up.
+   */
+  warm(compress = true, onRendered?: (report: WarmReport) => void, first: readonly string[] = []): Promise<WarmReport> {
+    const run = async (): Promise<WarmReport> => {
+      const { table, catalog } = this.snapshot;
+      const started = performance.now();
+      let rendered = 0;
+      let routes = 0;
+      let sliceStart = performance.now();
+      // Compression runs on the libuv pool while this thread renders the next routes.
+      const compressions: Promise<void>[] = [];
+      let active = 0;
+      const waiting: (() => void)[] = [];
+      const compressSlot = async (slot: Slot): Promise<void> => {
+        while (active >= 2) await new Promise<void>((go) => waiting.push(go));
+        active += 1;
+        try {
+          if (this.snapshot.table === table) await Promise.all([slot.compress('br'), slot.compress('gzip')]);
+        } finally {
+          active -= 1;
+          waiting.shift()?.();
+        }
+      };
+      for (const path of new Set([...first, ...defaultPaths(catalog.index)])) {
+        if (this.snapshot.table !== table) break;
+        const slot = table.lookup(path);
+        if (!slot) continue;
+        routes += 1;
+        if (!slot.rendered) {
+          try {
+            slot.render();
+            rendered += 1;
+          } catch (error) {
+            console.error(`render failed for ${path}`, error);
+            continue;
+          }
+        }
+        if (compress && !slot.compressed) compressions.push(compressSlot(slot));
+        if (performance.now() - sliceStart > 10) {
+          await yieldToRequests();
+          sliceStart = performance.now();
+        }
+      }
+      // Routes the previous snapshot served (archives) are carried over when unchanged.
+      for (const path of table.inheritedPaths()) table.lookup(path);
+      table.forgetPrevious();
+      const renderMs = performance.now() - started;
+      onRendered?.({ routes, rendered, renderMs, compressMs: 0 });
+      await Promise.all(compressions);
+      return { routes, rendered, renderMs, compressMs: performance.now() - started - renderMs };
+    };
+    const previous = this.warming ?? Promise.resolve(undefined);
+    this.warming = previous.then(run, run);
+    return this.warming;
+  }
+}

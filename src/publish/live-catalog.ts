@@ -1,0 +1,301 @@
+import type { SiteConfig } from '../config/config.ts';
+import { configStamp } from '../config/config.ts';
+import type { FeedDocument, LoadResult, Problem } from '../content/document.ts';
+import { CONTENT_TYPES, FEED_RENDERERS } from '../feeds/render.ts';
+import type { FeedFormat, FeedHistory } from '../feeds/model.ts';
+import type { TopicIndex, TopicSummary } from '../topics/topic-index.ts';
+import { buildTopicIndex, newestUpdate } from '../topics/topic-index.ts';
+import { mergeNewestFirst, updatedMicros } from '../topics/order.ts';
+import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
+import { archivePath, archiveUrls, feedPath, feedUrls, pathOf, topicPagePath } from './routes.ts';
+import { contentValidators, windowValidators } from '../topics/validators.ts';
+import { archivePageCount, archivePageItems, isSealedPage } from './archive.ts';
+import { IMMUTABLE_CACHE_CONTROL, feedCacheControl } from './cache-policy.ts';
+import { buildFeedView } from './feed-view.ts';
+import { renderOpml } from './opml.ts';
+import { renderFeedPreview, renderHomePage, renderTopicPage } from './pages.ts';
+import type { FeedOptions, HealthReport, Catalog } from './catalog.ts';
+import type { Representation } from './representation.ts';
+import { lazyRepresentation } from './representation.ts';
+import { renderTopicsJson } from './topics-json.ts';
+
+/** Bumped whenever rendered bytes change for the same content, so caches revalidate. */
+export const OUTPUT_VERSION = '2';
+
+/** Variants (`?limit`, `?since`, combined topics, OPML subsets) live in a bounded cache, not forever. */
+const MAX_VARIANT_ENTRIES = 512;
+
+const HTML_TYPE = 'text/html; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const OPML_TYPE = 'text/x-opml; charset=utf-8';
+
+/** A small LRU: Map keeps insertion order, so re-inserting on a hit marks it recent. */
+class BoundedCache<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    if (this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, value);
+  }
+}
+
+export interface LiveCatalogOptions {
+  /**
+   * `buildTopicIndex(loaded.documents)` made elsewhere: Node watch mode
+   * patches the previous index for one changed file instead of regrouping 50k.
+   */
+  readonly index?: TopicIndex;
+  /**
+   * Keep fixed routes (and their rendered bytes) for the snapshot's life; a
+   * static export, which renders each route once, passes false so memory
+   * holds only the routes in flight.
+   */
+  readonly retain?: boolean;
+}
+
+/**
+ * Every servable representation of one content snapshot. Immutable once
+ * built: a content change builds a new catalog and swaps it in whole, so a
+ * request sees one snapshot or the other, never a mix.
+ */
+export class LiveCatalog implements Catalog {
+  readonly dynamic = true;
+  readonly index: TopicIndex;
+  readonly problems: readonly Problem[];
+  private readonly stamp: string;
+  private readonly cacheControl: string;
+  private readonly fixed = new Map<string, Representation>();
+  private readonly retain: boolean;
+  private readonly variants = new BoundedCache<Representation>(MAX_VARIANT_ENTRIES);
+
+  constructor(
+    readonly site: SiteConfig,
+    loaded: LoadResult,
+    options: LiveCatalogOptions = {},
+  ) {
+    this.index = options.index ?? buildTopicIndex(loaded.documents);
+    this.retain = options.retain ?? true;
+    this.problems = loaded.problems;
+    this.stamp = `${OUTPUT_VERSION}\u0000${configStamp(site)}`;
+    this.cacheControl = feedCacheControl(site);
+  }
+
+  hasTopic(slug: string): boolean {
+    return this.index.topics.has(slug);
+  }
+
+  /** Archive page size: the default window, so the current feed always reaches back to the newest page. */
+  get archivePageSize(): number {
+    return this.site.feedLimit;
+  }
+
+  feed(scope: FeedScope, format: FeedFormat, options: FeedOptions = {}): Representation | undefined {
+    const documents = this.documentsFor(scope);
+    if (!documents) return undefined;
+    const limit = options.limit ?? this.site.feedLimit;
+    const since = options.since;
+    const isDefault = limit === this.site.feedLimit && since === undefined && scope.kind !== 'topics';
+    const key = `${feedPath(scope, format)}?limit=${limit}${since ? `&since=${since.micros}` : ''}${options.preview ? '#preview' : ''}`;
+
+    return this.cached(key, isDefault, () => {
+      const window = since ? takeWhere(documents, limit, (d) => updatedMicros(d) > since.micros) : take(documents, limit);
+      // Only the default window links into history: it is the one that covers the newest page.
+      const history = isDefault ? this.currentHistory(scope, documents.length) : undefined;
+      const render = () => {
+        const view = buildFeedView(this.site, scope, this.topicSummary(scope), window, history);
+        return options.preview ? renderFeedPreview(this.site, view, format) : FEED_RENDERERS[format](view);
+      };
+      return lazyRepresentation(
+        windowValidators(`${key}${this.scopeStamp(scope)}`, this.stamp, window),
+        options.preview ? HTML_TYPE : CONTENT_TYPES[format],
+        this.cacheControl,
+        render,
+      );
+    });
+  }
+
+  archive(scope: ArchivedScope, format: FeedFormat, page: number): Representation | undefined {
+    const documents = this.documentsFor(scope);
+    if (!documents) return undefined;
+    const size = this.archivePageSize;
+    const pages = archivePageCount(documents.length, size);
+    if (!Number.isSafeInteger(page) || page < 1 || page > pages) return undefined;
+    const key = archivePath(scope, page, format);
+    // Sealed pages are final; the newest one still gains a next-archive link later.
+    const sealed = isSealedPage(documents.length, size, page);
+    return this.cached(key, true, () => {
+      const items = archivePageItems(documents, size, page);
+      const history: FeedHistory = {
+        isArchive: true,
+        current: feedUrls(this.site, scope),
+        ...(page > 1 && { prevArchive: archiveUrls(this.site, scope, page - 1) }),
+        ...(page < pages && { nextArchive: archiveUrls(this.site, scope, page + 1) }),
+      };
+      return lazyRepresentation(
+        windowValidators(`${key}${sealed ? '#sealed' : ''}${this.scopeStamp(scope)}`, this.stamp, items),
+        CONTENT_TYPES[format],
+        sealed ? IMMUTABLE_CACHE_CONTROL : this.cacheControl,
+        () => {
+          const view = buildFeedView(this.site, scope, this.topicSummary(scope), items, history);
+          return FEED_RENDERERS[format]({ ...view, title: `${view.title} (archive ${page})`, feedUrls: archiveUrls(this.site, scope, page) });
+        },
+      );
+    });
+  }
+
+  archivePages(scope: ArchivedScope): number {
+    const documents = this.documentsFor(scope);
+    return documents ? archivePageCount(documents.length, this.archivePageSize) : 0;
+  }
+
+  opml(format: FeedFormat, slugs?: readonly string[]): Representation | undefined {
+    const topics = slugs === undefined ? this.index.topicList : slugs.map((slug) => this.index.topics.get(slug)?.summary);
+    if (topics.some((topic) => topic === undefined)) return undefined;
+    const chosen = topics as readonly TopicSummary[];
+    const key = `${pathOf('opml')}?format=${format}${slugs ? `&topics=${slugs.join(',')}` : ''}`;
+    return this.cached(key, slugs === undefined, () => {
+      const modifiedMs = Math.max(0, ...chosen.map((topic) => topic.lastModMs));
+      const fingerprint = chosen.flatMap((topic) => [topic.slug, topic.name, topic.label]);
+      return lazyRepresentation(
+        contentValidators(key, this.stamp, fingerprint, modifiedMs),
+        OPML_TYPE,
+        this.cacheControl,
+        () => renderOpml(this.site, chosen, format, modifiedMs),
+      );
+    });
+  }
+
+  homePage(): Representation {
+    const path = pathOf('home');
+    return this.cached(path, true, () => {
+      const newest = take(this.index.all, this.site.feedLimit);
+      return lazyRepresentation(
+        contentValidators(path, this.stamp, this.topicFingerprint(newest), this.newestMs()),
+        HTML_TYPE,
+        this.cacheControl,
+        () => renderHomePage(this.site, this.index, newest),
+      );
+    });
+  }
+
+  topicPage(slug: string): Representation | undefined {
+    const topic = this.index.topics.get(slug);
+    if (!topic) return undefined;
+    const path = topicPagePath(slug);
+    return this.cached(path, true, () => {
+      const window = take(topic.documents, this.site.feedLimit);
+      return lazyRepresentation(
+        windowValidators(`${path}\u0000${topic.summary.count}${this.scopeStamp({ kind: 'topic', slug })}`, this.stamp, window),
+        HTML_TYPE,
+        this.cacheControl,
+        () => renderTopicPage(this.site, topic.summary, window),
+      );
+    });
+  }
+
+  topicsJson(): Representation {
+    const path = pathOf('topicsJson');
+    return this.cached(path, true, () =>
+      lazyRepresentation(
+        contentValidators(path, this.stamp, this.topicFingerprint([]), this.newestMs()),
+        JSON_TYPE,
+        this.cacheControl,
+        () => renderTopicsJson(this.site, this.index),
+      ),
+    );
+  }
+
+  health(): HealthReport {
+    return {
+      status: 'ok',
+      documents: this.index.all.length,
+      topics: this.index.topics.size,
+      problems: this.problems.length,
+    };
+  }
+
+  /** Newest-first documents of a scope; undefined when a topic does not exist. */
+  private documentsFor(scope: FeedScope): readonly FeedDocument[] | undefined {
+    switch (scope.kind) {
+      case 'all':
+        return this.index.all;
+      case 'topic':
+        return this.index.topics.get(scope.slug)?.documents;
+      case 'topics': {
+        const lists = scope.slugs.map((slug) => this.index.topics.get(slug)?.documents);
+        if (lists.some((list) => list === undefined)) return undefined;
+        return [...mergeNewestFirst(lists as readonly (readonly FeedDocument[])[])];
+      }
+    }
+  }
+
+  /**
+   * What a feed's own text depends on besides its items: the topic names,
+   * labels and descriptions (taken from documents that may be outside the
+   * window), so a relabelled topic changes the ETag too.
+   */
+  private scopeStamp(scope: FeedScope): string {
+    const topics = this.topicSummary(scope);
+    const list = topics === undefined ? [] : Array.isArray(topics) ? topics : [topics as TopicSummary];
+    return list.map((topic) => `\u0000${topic.name}\u0000${topic.label}\u0000${topic.description ?? ''}`).join('');
+  }
+
+  private topicSummary(scope: FeedScope): TopicSummary | readonly TopicSummary[] | undefined {
+    if (scope.kind === 'topic') return this.index.topics.get(scope.slug)?.summary;
+    if (scope.kind === 'topics') return scope.slugs.map((slug) => this.index.topics.get(slug)!.summary);
+    return undefined;
+  }
+
+  private currentHistory(scope: ArchivedScope, total: number): FeedHistory | undefined {
+    const pages = archivePageCount(total, this.archivePageSize);
+    return pages > 0 ? { isArchive: false, prevArchive: archiveUrls(this.site, scope, pages) } : undefined;
+  }
+
+  /** Fixed routes are kept for the snapshot's life; variants in the bounded cache. */
+  private cached(key: string, fixed: boolean, build: () => Representation): Representation {
+    const existing = fixed ? this.fixed.get(key) : this.variants.get(key);
+    if (existing) return existing;
+    const representation = build();
+    if (fixed && this.retain) this.fixed.set(key, representation);
+    else if (!fixed) this.variants.set(key, representation);
+    return representation;
+  }
+
+  private newestMs(): number {
+    return newestUpdate(this.index.all)?.updatedMs ?? 0;
+  }
+
+  /** What pages listing topics depend on: each topic's label, count and newest lastMod. */
+  private topicFingerprint(documents: readonly FeedDocument[]): string[] {
+    const parts: string[] = [];
+    for (const topic of this.index.topicList) parts.push(topic.slug, topic.name, topic.label, String(topic.count), topic.lastMod);
+    for (const document of documents) parts.push(document.id, document.lastMod, document.revision ?? '');
+    return parts;
+  }
+}
+
+function take(documents: readonly FeedDocument[], limit: number): readonly FeedDocument[] {
+  return documents.length <= limit ? documents : documents.slice(0, limit);
+}
+
+function takeWhere(documents: readonly FeedDocument[], limit: number, keep: (document: FeedDocument) => boolean): FeedDocument[] {
+  const out: FeedDocument[] = [];
+  for (const document of documents) {
+    if (out.length >= limit) break;
+    if (keep(document)) out.push(document);
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+import { FEED_FORMATS } from '../feeds/model.ts';
+import type { FeedFormat } from '../feeds/model.ts';
+import type { TopicIndex } from '../topics/topic-index.ts';
+import type { ArchivedScope } from '../topics/scope.ts';
+import type { LiveCatalog } from './live-catalog.ts';
+import type { Representation } from './representation.ts';
+import type { RouteKind } from './routes.ts';
+import { archivePath, feedPath, opmlFile, pathOf, topicPagePath } from './routes.ts';
+
+export interface PublishedRoute {
+  /** Lookup key: the URL path, plus `#preview` or `#<format>` for variants of one path. */
+  readonly key: string;
+  /** URL path, e.g. `/topic/vaccines/rss.xml`. */
+  readonly path: string;
+  /** Variants are negotiated or chosen by query; a plain static host can only serve `path`. */
+  readonly variant?: 'preview' | FeedFormat;
+  readonly kind: RouteKind;
+  /** The topic it belongs to; undefined for site-wide routes. */
+  readonly topic?: string;
+  /** File that holds it in a static export: folders get `index.html`, variants a suffix. */
+  readonly file: string;
+  readonly representation: Representation;
+}
+
+export function previewKey(path: string): string {
+  return `${path}#preview`;
+}
+
+export function opmlKey(format: FeedFormat): string {
+  return `${pathOf('opml')}#${format}`;
+}
+
+/**
+ * Every fixed route with content, in a stable order: what static export and
+ * the Worker assets build write. Variants that depend on the query
+ * (`?limit`, `?since`, OPML subsets) and combined topics are not included.
+ */
+export function* publishedRoutes(catalog: LiveCatalog, index: TopicIndex = catalog.index): Generator<PublishedRoute> {
+  yield route(pathOf('home'), 'html', catalog.homePage());
+  yield route(pathOf('topicsJson'), 'json', catalog.topicsJson());
+  for (const format of FEED_FORMATS) {
+    const opml = catalog.opml(format);
+    if (opml) yield { key: opmlKey(format), path: pathOf('opml'), kind: 'opml', file: opmlFile(format), representation: opml, ...(format === 'rss' ? {} : { variant: format }) };
+  }
+  yield* scopeRoutes(catalog, { kind: 'all' });
+  for (const slug of index.topics.keys()) {
+    const page = catalog.topicPage(slug);
+    if (page) yield route(topicPagePath(slug), 'html', page, slug);
+    yield* scopeRoutes(catalog, { kind: 'topic', slug });
+  }
+}
+
+function* scopeRoutes(catalog: LiveCatalog, scope: ArchivedScope): Generator<PublishedRoute> {
+  const topic = scope.kind === 'topic' ? scope.slug : undefined;
+  for (const format of FEED_FORMATS) {
+    const path = feedPath(scope, format);
+    const feed = catalog.feed(scope, format);
+    if (feed) yield route(path, 'feed', feed, topic);
+    const preview = catalog.feed(scope, format, { preview: true });
+    if (preview) yield { key: previewKey(path), path, variant: 'preview', kind: 'html', file: `${path.slice(1)}.html`, representation: preview, ...(topic === undefined ? {} : { topic }) };
+  }
+  const pages = catalog.archivePages(scope);
+  for (let page = 1; page <= pages; page++) {
+    for (const format of FEED_FORMATS) {
+      const representation = catalog.archive(scope, format, page);
+      if (representation) yield route(archivePath(scope, page, format), 'feed', representation, topic);
+    }
+  }
+}
+
+function route(path: string, kind: RouteKind, representation: Representation, topic?: string): PublishedRoute {
+  const file = path.endsWith('/') ? `${path.slice(1)}index.html` : path.slice(1);
+  return { key: path, path, kind, file, representation, ...(topic === undefined ? {} : { topic }) };
+}

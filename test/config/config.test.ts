@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseServerConfig, parseSiteConfig } from '../../src/config/config.ts';
+import { parseNodeRuntimeConfig, parseNodeServerConfig } from '../../src/config/node-settings.ts';
+
+function problemsOf(parse: () => unknown): readonly string[] {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('settings', () => {
+  it('name every bad setting at once, site, server and Node settings together', () => {
+    const env = {
+      SITE_URL: 'ftp://example.org',
+      FEED_LIMIT: '0',
+      CACHE_MAX_AGE: 'soon',
+      WEBSUB_HUB: 'javascript:alert(1)',
+      PORT: '70000',
+      WATCH: 'maybe',
+      PARSE_THREADS: '-1',
+      FAST_PATH: 'perhaps',
+      WATCH_SETTLE_MS: '1e3',
+      STARTUP_REPORT: '2',
+    };
+    const problems = problemsOf(() => parseNodeServerConfig(env));
+    const named = problems.map((problem) => problem.split(' ')[0]);
+    expect(named.sort()).toEqual(
+      ['CACHE_MAX_AGE', 'FAST_PATH', 'FEED_LIMIT', 'PARSE_THREADS', 'PORT', 'SITE_URL', 'STARTUP_REPORT', 'WATCH', 'WATCH_SETTLE_MS', 'WEBSUB_HUB'].sort(),
+    );
+    for (const problem of problems) expect(problem).toMatch(/ \(got ".*"\)$/);
+  });
+
+  it('say what is wrong and what was given', () => {
+    expect(problemsOf(() => parseSiteConfig({ FEED_LIMIT: '9999' }))).toEqual(['FEED_LIMIT must be a whole number from 1 to 500 (got "9999")']);
+    expect(problemsOf(() => parseNodeRuntimeConfig({ FAST_PATH: 'nope' }))).toEqual(['FAST_PATH must be true or false (got "nope")']);
+  });
+
+  it('have working defaults with an empty environment', () => {
+    const { config, runtime } = parseNodeServerConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', contentDir: './content', watch: true });
+    expect(config.site.siteUrl).toBe('http://localhost:3000');
+    expect(runtime).toEqual({ cacheDir: '.cache/topic-feeds', parseThreads: undefined, fastPath: true, watchSettleMs: 20, report: false });
+    expect(parseNodeRuntimeConfig({ CACHE_DIR: 'off' }).cacheDir).toBeUndefined();
+    expect(parseServerConfig({ PORT: '8080' }).site.siteUrl).toBe('http://localhost:8080');
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The Node loader: parse on worker threads or inline, sanitize only what a
+ * feed window shows, and reuse a disk cache keyed by path, size, mtime and
+ * hash. Whatever path a document takes, it must equal the plain eager load.
+ */
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseSiteConfig } from '../../src/config/config.ts';
+import { loadDocuments } from '../../src/content/load.ts';
+import { LiveCatalog } from '../../src/publish/live-catalog.ts';
+import { ContentStore } from '../../src/ingest/content-store.ts';
+import { DocumentCache, cacheStamp } from '../../src/ingest/doc-cache.ts';
+import { readContentSources } from '../../src/ingest/fs-source.ts';
+import { createRunner } from '../../src/ingest/parse-pool.ts';
+import { writeCorpus } from '../support/corpus.ts';
+
+const site = parseSiteConfig({ SITE_URL: 'https://feeds.example.org', FEED_LIMIT: '4' });
+
+let root: string;
+let content: string;
+let cacheDir: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'topic-feeds-store-'));
+  content = join(root, 'content');
+  cacheDir = join(root, 'cache');
+  writeCorpus(content, 24);
+  // A broken file and a duplicate id, so problems take the cached path too.
+  writeFileSync(join(content, 'broken.md'), '---\ntitle: [unclosed\n---\nbody\n');
+  writeFileSync(join(content, 'zz-duplicate.md'), readFileSync(join(content, '0000', readdirFirst(content)), 'utf8'));
+});
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function readdirFirst(dir: string): string {
+  return readdirSync(join(dir, '0000')).sort()[0]!;
+}
+
+async function eager(): Promise<{ json: string; problems: string }> {
+  const scan = await readContentSources(content, site.maxDocumentBytes);
+  const loaded = loadDocuments(scan.sources, site);
+  const catalog = new LiveCatalog(site, { documents: loaded.documents, problems: [...scan.problems, ...loaded.problems] });
+  return { json: JSON.stringify(catalog.index.all), problems: JSON.stringify(catalog.problems) };
+}
+
+async function open(threads = 0) {
+  return ContentStore.open({ site, contentDir: content, cacheDir, threads });
+}
+
+function snapshot(store: ContentStore): { catalog: LiveCatalog; json: string; problems: string } {
+  const catalog = new LiveCatalog(site, store.loadResult());
+  return { catalog, json: JSON.stringify(catalog.index.all), problems: JSON.stringify(catalog.problems) };
+}
+
+describe('ContentStore', () => {
+  it('gives the documents and problems of the eager load, sanitizing lazily', async () => {
+    const expected = await eager();
+    const { store, report, runner } = await open();
+    await runner.close();
+    expect(report.parsed).toBe(26);
+    const { catalog, json, problems } = snapshot(store);
+    expect(problems).toBe(expected.problems);
+    expect(JSON.parse(problems).some((p: { reason: string }) => p.reason.includes('is also used by'))).toBe(true);
+    // JSON reads every document's content: lazy documents must equal eager ones byte for byte.
+    expect(json).toBe(expected.json);
+    expect(catalog.index.all.length).toBe(24);
+  });
+
+  it('parses on worker threads exactly as inline', async () => {
+    const expected = await eager();
+    const { store, report, runner } = await ContentStore.open({ site, contentDir: content, threads: 2, minFilesForThreads: 1 });
+    try {
+      expect(report.threads).toBe(2);
+      const catalog = new LiveCatalog(site, store.loadResult());
+      await store.pinWindows(catalog.index, site.feedLimit, runner);
+      expect(JSON.stringify(catalog.problems)).toBe(expected.problems);
+      expect(JSON.stringify(catalog.index.all)).toBe(expected.json);
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('keeps content only for documents in a feed window', async () => {
+    const { store, runner } = await open();
+    const { catalog } = snapshot(store);
+    await store.pinWindows(catalog.index, site.feedLimit, runner);
+    const pinned = new Set([...catalog.index.all.slice(0, 4), ...[...catalog.index.topics.values()].flatMap((t) => t.documents.slice(0, 4))].map((d) => d.file));
+    const withContent = store.cacheEntries().filter((entry) => entry.content !== undefined).map((entry) => entry.file);
+    expect(new Set(withContent)).toEqual(pinned);
+    expect(pinned.size).toBeLessThan(24);
+  });
+
+  it('restarts from the cache without parsing, with identical documents', async () => {
+    const first = await open();
+    const before = snapshot(first.store);
+    await first.store.pinWindows(before.catalog.index, site.feedLimit, first.runner);
+    await first.store.saveCache();
+
+    const second = await open();
+    expect(second.report.cache).toBe('loaded');
+    expect(second.report.parsed).toBe(0);
+    expect(second.report.fromCache).toBe(26);
+    const after = snapshot(second.store);
+    expect(after.json).toBe(before.json);
+    expect(after.problems).toBe(before.problems);
+  });
+
+  it('re-parses exactly the files whose bytes changed (a touched file is checked by hash, not parsed)', async () => {
+    const first = await open();
+    await first.store.saveCache();
+    const file = join(content, '0001', readdirSyncSorted(join(content, '0001'))[0]!);
+    appendFileSync(file, '<p>More.</p>\n');
+    const touched = join(content, '0002', readdirSyncSorted(join(content, '0002'))[0]!);
+    utimesSync(touched, new Date(), new Date(Date.now() + 5000)); // same bytes, new mtime: still a hit
+    const second = await open();
+    expect(second.report.parsed).toBe(1);
+    expect(second.report.fromCache).toBe(25);
+    expect(snapshot(second.store).json).toBe((await eager()).json);
+  });
+
+  it.each([
+    ['truncated', (text: string) => text.slice(0, text.length - 40)],
+    ['a flipped byte', (text: string) => text.replace('healthcare', 'hea1thcare')],
+    ['not JSON at all', () => 'garbage\n'],
+    ['empty', () => ''],
+  ])('discards a corrupt cache (%s) and parses everything', async (_name, corrupt) => {
+    const first = await open();
+    await first.store.saveCache();
+    const cache = new DocumentCache(cacheDir, cacheStamp(site), content);
+    writeFileSync(cache.path, corrupt(readFileSync(cache.path, 'utf8')));
+    const second = await open();
+    expect(['corrupt', 'empty']).toContain(second.report.cache);
+    expect(second.report.parsed).toBe(26);
+    expect(snapshot(second.store).json).toBe((await eager()).json);
+  });
+
+  it('ignores a cache written with other settings', async () => {
+    const first = await open();
+    await first.store.saveCache();
+    const other = parseSiteConfig({ SITE_URL: 'https://elsewhere.example.org', FEED_LIMIT: '4' });
+    const { report } = await ContentStore.open({ site: other, contentDir: content, cacheDir, threads: 0 });
+    expect(report.cache).toBe('stale');
+    expect(report.parsed).toBe(26);
+  });
+
+  it('runs inline below the worker threshold', async () => {
+    const runner = createRunner(site, 10, 2);
+    expect(runner.threads).toBe(0);
+    await runner.close();
+  });
+});
+
+function readdirSyncSorted(dir: string): string[] {
+  return readdirSync(dir).sort();
+}
