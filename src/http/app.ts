@@ -9,7 +9,7 @@ import { COMBINED_SEPARATOR, FEED_FILE, ROUTES, ROUTE_NAMES, feedPath, formatOfF
 import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
 import { isNotModified } from './conditional.ts';
 import { ALLOWED_METHODS, BASE_HEADERS, CORS_HEADERS, FEED_VARY, PREFLIGHT_HEADERS } from './headers.ts';
-import { prefersHtml } from './negotiate.ts';
+import { wantsPreview } from './negotiate.ts';
 import { parseFormat, parseLimit, parsePage, parseSince, parseTopicList, parseView } from './params.ts';
 import { PAGE_CSP } from '../publish/pages.ts';
 
@@ -100,7 +100,10 @@ export function createApp(options: AppOptions): Hono {
       if (since.value !== undefined) return staticOnly('?since');
       if (scope.kind === 'topics') return staticOnly('a combined feed');
     }
-    const preview = view.value === 'html' || (view.value === undefined && prefersHtml(c.req.header('Accept')));
+    const preview =
+      view.value === 'html' ||
+      (view.value === undefined &&
+        wantsPreview({ accept: c.req.header('Accept'), secFetchDest: c.req.header('Sec-Fetch-Dest'), secFetchMode: c.req.header('Sec-Fetch-Mode') }));
     const representation = current.feed(scope, format, {
       limit: limit.value,
       ...(since.value !== undefined && { since: since.value }),

@@ -1,3 +1,5 @@
+import { PREVIEW_VARY } from './negotiate.ts';
+
 /** Headers every response carries. */
 export const BASE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
@@ -19,8 +21,9 @@ export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 
 /**
- * Every representation may differ by Accept (feed URLs serve an HTML preview
- * to browsers) and by Accept-Encoding (the Node fast path sends precompressed
- * bytes); caches must key on both.
+ * Every representation may differ by the headers the preview choice reads
+ * (feed URLs serve an HTML preview to a browser's navigation: Accept and the
+ * Fetch Metadata headers) and by Accept-Encoding (the Node fast path sends
+ * precompressed bytes); caches must key on all of them.
  */
-export const FEED_VARY = 'Accept, Accept-Encoding';
+export const FEED_VARY = `${PREVIEW_VARY}, Accept-Encoding`;

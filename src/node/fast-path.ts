@@ -11,7 +11,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { FeedFormat } from '../feeds/model.ts';
 import { representationHeaders, webSubLink } from '../http/app.ts';
 import { isNotModified } from '../http/conditional.ts';
-import { prefersHtml } from '../http/negotiate.ts';
+import { wantsPreview } from '../http/negotiate.ts';
 import { parsePage } from '../http/params.ts';
 import type { LiveCatalog } from '../publish/live-catalog.ts';
 import type { Representation } from '../publish/representation.ts';
@@ -235,16 +235,11 @@ export class FastTable {
   }
 }
 
-const htmlPreference = new Map<string, boolean>();
-
-function wantsHtml(accept: string): boolean {
-  let answer = htmlPreference.get(accept);
-  if (answer === undefined) {
-    answer = prefersHtml(accept);
-    if (htmlPreference.size >= 256) htmlPreference.clear();
-    htmlPreference.set(accept, answer);
-  }
-  return answer;
+/** Only a browser's navigation may get the preview; HTTP libraries send no Fetch Metadata, so most requests stop at the first test. */
+function wantsPreviewOf(headers: IncomingMessage['headers']): boolean {
+  const dest = headers['sec-fetch-dest'];
+  if (dest === undefined) return false;
+  return wantsPreview({ accept: headers.accept, secFetchDest: dest, secFetchMode: headers['sec-fetch-mode'] });
 }
 
 // @hono/node-server's test for a Host it can use as is; any other Host (or
@@ -276,7 +271,7 @@ export function serveFast(table: FastTable, request: IncomingMessage, response: 
   const headers = request.headers;
   const host = headers.host;
   if (host === undefined || !isPlainHost(host)) return false;
-  if (slot.negotiated && headers.accept !== undefined && wantsHtml(headers.accept)) return false;
+  if (slot.negotiated && wantsPreviewOf(headers)) return false;
   let variant: Variant;
   try {
     const acceptEncoding = headers['accept-encoding'];

@@ -22,6 +22,7 @@ import type { RawResponse } from '../support/corpus.ts';
 import { httpRequest } from '../support/corpus.ts';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+const NAVIGATION = { 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' };
 
 let catalog: LiveCatalog;
 let table: FastTable;
@@ -124,7 +125,8 @@ describe('fast path == Hono app, over HTTP', () => {
     const [topic] = catalog.index.topics.keys();
     const feedPaths = ['/rss.xml', '/atom.xml', '/feed.json', `/topic/${topic}/rss.xml`];
     for (const path of feedPaths) {
-      await compare({ path, headers: { Accept: BROWSER }, fast: false }); // HTML preview
+      await compare({ path, headers: { Accept: BROWSER, ...NAVIGATION }, fast: false }); // HTML preview
+      await compare({ path, headers: { Accept: BROWSER }, fast: true }); // a fetcher dressed as a browser: the feed
       await compare({ path: `${path}?limit=3`, fast: false });
       await compare({ path: `${path}?view=html`, fast: false });
       await compare({ path, method: 'POST', fast: false });

@@ -7,15 +7,20 @@ const CHROME =
   'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7';
 const READER = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8';
 
-function request(path: string, accept?: string) {
-  return appFor(dailyDocuments(8)).app.request(path, accept === undefined ? {} : { headers: { Accept: accept } });
+/** What a browser sends when a person opens a URL in a tab (Fetch Metadata included). */
+const NAVIGATION = { 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Site': 'none', 'Sec-Fetch-User': '?1' };
+const VARY = 'Accept, Sec-Fetch-Dest, Sec-Fetch-Mode, Accept-Encoding';
+
+function request(path: string, accept?: string, navigation = true) {
+  const headers = { ...(accept === undefined ? {} : { Accept: accept }), ...(navigation && accept !== undefined ? NAVIGATION : {}) };
+  return appFor(dailyDocuments(8)).app.request(path, { headers });
 }
 
-describe('feed URLs negotiate a browser preview on Accept', () => {
+describe('feed URLs give a browser navigation a preview, every other client the feed', () => {
   it.each([
     ['Firefox', FIREFOX],
     ['Chrome', CHROME],
-  ])('%s gets an HTML page of the same feed', async (_name, accept) => {
+  ])('%s opening the URL gets an HTML page of the same feed', async (_name, accept) => {
     const res = await request('/topic/cybersecurity/rss.xml', accept);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -39,6 +44,14 @@ describe('feed URLs negotiate a browser preview on Accept', () => {
     expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
   });
 
+  it.each([
+    ['Firefox', FIREFOX],
+    ['Chrome', CHROME],
+  ])("a fetcher that copies %s's Accept but sends no Fetch Metadata gets the feed", async (_name, accept) => {
+    const res = await request('/topic/cybersecurity/rss.xml', accept, false);
+    expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+  });
+
   it('?view=html forces the preview and ?view=feed the feed', async () => {
     expect((await request('/feed.json?view=html')).headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect((await request('/feed.json?view=feed', FIREFOX)).headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
@@ -49,17 +62,17 @@ describe('feed URLs negotiate a browser preview on Accept', () => {
     const feed = await request('/atom.xml');
     const page = await request('/atom.xml', FIREFOX);
     expect(feed.headers.get('etag')).not.toBe(page.headers.get('etag'));
-    for (const res of [feed, page]) expect(res.headers.get('vary')).toBe('Accept, Accept-Encoding');
+    for (const res of [feed, page]) expect(res.headers.get('vary')).toBe(VARY);
     // The feed's tag does not validate the page, and the other way round.
     const crossed = await appFor(dailyDocuments(8)).app.request('/atom.xml', {
-      headers: { Accept: FIREFOX, 'If-None-Match': feed.headers.get('etag')! },
+      headers: { Accept: FIREFOX, ...NAVIGATION, 'If-None-Match': feed.headers.get('etag')! },
     });
     expect(crossed.status).toBe(200);
   });
 
-  it('sends Vary: Accept on every kind of response', async () => {
+  it('names every header the choice reads in Vary, on every kind of response', async () => {
     for (const path of ['/', '/topics.json', '/rss.xml', '/topic/cybersecurity/', '/opml.xml']) {
-      expect((await request(path)).headers.get('vary'), path).toBe('Accept, Accept-Encoding');
+      expect((await request(path)).headers.get('vary'), path).toBe(VARY);
     }
   });
 

@@ -78,7 +78,7 @@ interface Case {
   readonly dynamic?: boolean;
 }
 
-const BROWSER = { headers: { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } };
+const BROWSER = { headers: { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' } };
 
 function cases(): Case[] {
   const list: Case[] = [
