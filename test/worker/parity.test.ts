@@ -78,7 +78,14 @@ interface Case {
   readonly dynamic?: boolean;
 }
 
-const BROWSER = { headers: { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' } };
+/**
+ * The preview, asked for by query: Miniflare's dispatchFetch goes through
+ * undici, which sets its own Sec-Fetch-Mode (cors), so a browser navigation
+ * cannot be replayed into workerd. Who gets the preview is the shared app's
+ * decision, tested with real clients' headers in test/node/negotiation.test.ts.
+ */
+const PREVIEW = '?view=html';
+const FETCHER_DRESSED_AS_BROWSER = { headers: { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } };
 
 function cases(): Case[] {
   const list: Case[] = [
@@ -95,7 +102,8 @@ function cases(): Case[] {
     { name: 'opml', path: '/opml.xml' },
     { name: 'opml atom', path: '/opml.xml?format=atom' },
     { name: 'opml json', path: '/opml.xml?format=json' },
-    { name: 'browser preview', path: '/rss.xml', init: BROWSER },
+    { name: 'browser preview', path: `/rss.xml${PREVIEW}` },
+    { name: 'browser Accept without Fetch Metadata', path: '/rss.xml', init: FETCHER_DRESSED_AS_BROWSER },
     { name: 'forced preview', path: '/feed.json?view=html' },
     { name: 'bad view', path: '/feed.json?view=pdf' },
     { name: 'archive page 1', path: '/archive/1/atom.xml' },
@@ -108,7 +116,7 @@ function cases(): Case[] {
     list.push({ name: `topic page ${slug}`, path: `/topic/${slug}/` });
     for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
       list.push({ name: `${slug} ${file}`, path: `/topic/${slug}/${file}` });
-      list.push({ name: `${slug} ${file} preview`, path: `/topic/${slug}/${file}`, init: BROWSER });
+      list.push({ name: `${slug} ${file} preview`, path: `/topic/${slug}/${file}${PREVIEW}` });
       for (let page = 1; page <= catalog.archivePages({ kind: 'topic', slug }); page++) {
         list.push({ name: `${slug} archive ${page} ${file}`, path: `/topic/${slug}/archive/${page}/${file}` });
       }
