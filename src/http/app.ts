@@ -5,6 +5,7 @@ import type { Catalog } from '../publish/catalog.ts';
 import type { Representation } from '../publish/representation.ts';
 import type { RouteKind, RouteName } from '../publish/routes.ts';
 import { isSlug } from '../content/topic-slug.ts';
+import { advertisesHub } from '../publish/changes.ts';
 import { COMBINED_SEPARATOR, FEED_FILE, ROUTES, ROUTE_NAMES, feedPath, formatOfFile, pathOf, topicPagePath } from '../publish/routes.ts';
 import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
 import { isNotModified } from './conditional.ts';
@@ -110,7 +111,9 @@ export function createApp(options: AppOptions): Hono {
       preview,
     });
     if (!representation) return unknownTopic(scope.kind === 'topic' ? scope.slug : scope.kind === 'topics' ? scope.slugs.join(COMBINED_SEPARATOR) : '');
-    return respondWith(c.req.raw, representation, preview ? 'html' : 'feed', webSubLink(current, feedPath(scope, format)));
+    // Discovery only where the hub is really pinged, and only on the feed itself (the preview is a page).
+    const link = preview || !advertisesHub(scope) ? undefined : webSubLink(current, feedPath(scope, format));
+    return respondWith(c.req.raw, representation, preview ? 'html' : 'feed', link);
   }
 
   function serveArchive(c: Context, scope: ArchivedScope, format: FeedFormat, rawPage: string): Promise<Response> | Response {

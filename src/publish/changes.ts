@@ -3,6 +3,18 @@ import type { FeedScope } from '../topics/scope.ts';
 import { feedUrl } from './routes.ts';
 import type { LiveCatalog } from './live-catalog.ts';
 
+/**
+ * Whether a feed may advertise the WebSub hub: only if the publisher pings
+ * the hub whenever its bytes change. Node (after each reload) and deploys
+ * (ping:hub) ping exactly the feeds of `feedTags` below: the overall feed
+ * and each topic's, in every format. Combined feeds (`/topics/a+b/…`) are
+ * never pinged, so they do not advertise a hub (their readers poll, as they
+ * should); archive pages are not subscriptions and need none.
+ */
+export function advertisesHub(scope: FeedScope, isArchive = false): boolean {
+  return scope.kind !== 'topics' && !isArchive;
+}
+
 /** ETag of every subscribable feed (overall and per topic, each format), by URL. */
 export function feedTags(catalog: LiveCatalog): Map<string, string> {
   const tags = new Map<string, string>();

@@ -3,6 +3,7 @@ import type { FeedDocument } from '../content/document.ts';
 import type { FeedHistory, FeedView } from '../feeds/model.ts';
 import type { TopicSummary } from '../topics/topic-index.ts';
 import { newestUpdate } from '../topics/topic-index.ts';
+import { advertisesHub } from './changes.ts';
 import { feedUrls, topicBaseUrl, topicPageUrl } from './routes.ts';
 import type { FeedScope } from '../topics/scope.ts';
 
@@ -49,7 +50,7 @@ export function buildFeedView(
     topicBaseUrl: topicBaseUrl(site),
     generator: GENERATOR,
     publisher: { name: site.siteTitle, url: `${site.siteUrl}/` },
-    ...(site.websubHub !== undefined && { hubs: [site.websubHub] }),
+    ...(site.websubHub !== undefined && advertisesHub(scope, history?.isArchive) && { hubs: [site.websubHub] }),
     ...(site.iconUrl !== undefined && { iconUrl: site.iconUrl }),
     ...(site.logoUrl !== undefined && { logoUrl: site.logoUrl }),
     ...(history !== undefined && { history }),

@@ -20,7 +20,7 @@ import { lazyRepresentation } from './representation.ts';
 import { renderTopicsJson } from './topics-json.ts';
 
 /** Bumped whenever rendered bytes change for the same content, so caches revalidate. */
-export const OUTPUT_VERSION = '2';
+export const OUTPUT_VERSION = '3';
 
 /** Variants (`?limit`, `?since`, combined topics, OPML subsets) live in a bounded cache, not forever. */
 const MAX_VARIANT_ENTRIES = 512;
