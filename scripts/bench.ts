@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the performance table of the README, measured in one run.
+ * `npm run bench`: the performance tables of docs/performance.md, measured in one run.
  *
  *   npm run bench -- [--sizes 1000,10000,50000] [--duration 5] [--rounds 5] [--connections 50]
  *                    [--only start,throughput,update,export] [--cases '200,200 gzip,304'] [--json FILE]

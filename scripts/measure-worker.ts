@@ -1,7 +1,7 @@
 /**
  * Measures what the Worker build produces for generated corpora: the mode
  * build:content picks, the Worker script size (gzip, as Cloudflare counts it)
- * and the static asset files. Prints a Markdown table for the README.
+ * and the static asset files. Prints a Markdown table for docs/workers.md.
  *
  *   npm run measure:worker -- [--sizes 1000,10000,50000]
  */
