@@ -51,7 +51,15 @@ export interface GeneratedDocument {
   readonly topicSlugs: readonly string[];
   /** UTF-8 bytes of the body alone. */
   readonly bodyBytes: number;
+  /** The featured image file beside the document (a tiny placeholder), when the document has one. */
+  readonly image?: { readonly relativePath: string; readonly bytes: Uint8Array };
 }
+
+/** 16×9 placeholders, so generated documents have real image files beside them (src/ingest/media.ts measures them). */
+const PLACEHOLDER_IMAGES = {
+  JPEG: Buffer.from('/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAAJABADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAX/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFAEBAAAAAAAAAAAAAAAAAAAABP/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/AJgBAD//2Q==', 'base64'),
+  PNG: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAJAQMAAAAB5D5xAAAAA1BMVEUtanq4LfNmAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAC0lEQVR4nGNgwAkAABsAAco8Sg0AAAAASUVORK5CYII=', 'base64'),
+} as const;
 
 export interface TopicCount {
   readonly name: string;
@@ -876,6 +884,9 @@ export function generateDocumentText(index: number, options: DocumentOptions = {
     slug,
     topicSlugs: chosen.map((topic) => topic.slug),
     bodyBytes: Buffer.byteLength(body.html, 'utf8'),
+    ...(featuredImage === null
+      ? {}
+      : { image: { relativePath: `${folder}/${uuid}-featuredImage.${imageFormat === 'JPEG' ? 'jpeg' : 'png'}`, bytes: PLACEHOLDER_IMAGES[imageFormat] } }),
   };
 }
 
@@ -911,6 +922,7 @@ export async function generateCorpus(options: CorpusOptions): Promise<CorpusStat
       const data = Buffer.from(doc.text, 'utf8');
       totalBytes += data.length;
       await writeFile(path.join(outDir, doc.relativePath), data);
+      if (doc.image) await writeFile(path.join(outDir, doc.image.relativePath), doc.image.bytes);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(count, 1)) }, worker));

@@ -15,6 +15,8 @@ import { renderHeadersFile } from '../http/headers-file.ts';
 import { diffTags, feedTags } from '../publish/changes.ts';
 import { publishedRoutes } from '../publish/published-routes.ts';
 import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
+import { collectStaticFiles, writeStaticFiles } from '../ingest/media.ts';
+import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 
 export const DEFAULT_ASSETS_THRESHOLD = 1000;
 const FEED_TAGS_FILE = 'feed-tags.json';
@@ -43,6 +45,11 @@ export interface BuildContentOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly threshold: number;
   readonly budgetKiB?: number;
+  /**
+   * STATE_DIR: the first-seen ledger, read and updated here, so the bundled documents carry
+   * when each item first appeared (docs/item-dates.md). Undefined: front matter dates.
+   */
+  readonly stateDir?: string;
 }
 
 export interface BuildContentResult {
@@ -55,7 +62,7 @@ export interface BuildContentResult {
 
 export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
   const site = parseSiteConfig(options.env);
-  const catalog = await loadCatalogFromDir(site, options.contentDir);
+  const catalog = await loadCatalogFromDir(site, options.contentDir, options.stateDir === undefined ? {} : { stateDir: options.stateDir });
   for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
 
   const assetsDir = join(options.outDir, 'assets');
@@ -66,12 +73,15 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   await rm(options.outDir, { recursive: true, force: true });
   await mkdir(assetsDir, { recursive: true });
   await writeFile(join(assetsDir, '_headers'), renderHeadersFile(site));
+  // The icon and the documents' images, as static assets in either mode (the Worker reads them through ASSETS).
+  const staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all);
+  await writeStaticFiles(staticFiles, assetsDir);
 
   const env = siteConfigToEnv(site);
   let bundle: ContentBundle | undefined;
-  let assetFiles = 0;
+  let assetFiles = staticFiles.length;
   if (catalog.index.all.length <= options.threshold) {
-    const documents: ContentBundle = { version: BUNDLE_VERSION, mode: 'documents', env, documents: catalog.index.all, problems: catalog.problems };
+    const documents: ContentBundle = { version: BUNDLE_VERSION, mode: 'documents', env, documents: catalog.index.all, problems: catalog.problems, files: Object.fromEntries(staticFiles.map((file) => [file.path, file.entry])) };
     const gzipKiB = gzipSync(moduleSource(documents)).length / 1024;
     if (gzipKiB <= (options.budgetKiB ?? DEFAULT_BUNDLE_BUDGET_KIB)) bundle = documents;
     else console.warn(`build:content: bundled documents would be ${gzipKiB.toFixed(0)} KiB gzip, over budget: prebuilding static assets`);
@@ -97,6 +107,7 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
         cacheControl: representation.cacheControl,
       });
     }
+    for (const file of staticFiles) routes.set(file.path, file.entry);
     await writeFile(join(assetsDir, MANIFEST_FILE), JSON.stringify(encodeManifest(routes)));
     assetFiles += 1;
     bundle = { version: BUNDLE_VERSION, mode: 'assets', env, health: catalog.health() };
@@ -134,6 +145,7 @@ async function main(): Promise<void> {
     env,
     threshold,
     budgetKiB,
+    stateDir: parseNodeRuntimeConfig(env).stateDir,
   });
   console.log(
     `build:content: ${result.documents} documents (${result.problems} problems) -> ${result.mode} mode, ` +

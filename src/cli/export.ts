@@ -19,6 +19,7 @@ import { publishedRoutes } from '../publish/published-routes.ts';
 import type { TopicIndex } from '../topics/topic-index.ts';
 import { LazyDocument } from '../ingest/lazy-document.ts';
 import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
+import { collectStaticFiles, writeStaticFiles } from '../ingest/media.ts';
 import { defaultThreads, spawnModuleWorker } from '../ingest/parse-pool.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import type { ExportWorkerData, ExportWorkerMessage } from './export-worker.ts';
@@ -29,6 +30,8 @@ export interface ExportOptions {
   readonly outDir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cacheDir?: string;
+  /** STATE_DIR: the first-seen ledger (shared with the server), so items keep when they first appeared. */
+  readonly stateDir?: string;
   /** Parse and render threads (default: the cores, up to 4); 0 or 1 does everything on this thread. */
   readonly threads?: number;
   /** Below this many documents, render on this thread only (tests lower it). */
@@ -87,13 +90,16 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     content: 'all',
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
   });
   for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
   const loaded = performance.now();
 
   // A catalog that does not keep what it renders: memory holds only the routes being written.
   const streaming = new LiveCatalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false });
-  let total = 1;
+  // The icon and the documents' images, copied as they are (docs/media.md).
+  const staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all);
+  let total = 1 + staticFiles.length;
   for (const _route of publishedRoutes(streaming)) total += 1;
   await mkdir(options.outDir, { recursive: true });
   let done = 0;
@@ -120,13 +126,15 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   })();
   const sizes = await Promise.all([writeRoutes(own, options.outDir, written), ...threadsDone]);
 
+  const staticBytes = await writeStaticFiles(staticFiles, options.outDir);
+  for (const file of staticFiles) written(file.outFile);
   const headers = renderHeadersFile(site);
   await writeFile(join(options.outDir, '_headers'), headers);
   written('_headers');
   const health = catalog.health();
   return {
     files: done,
-    bytes: sizes.reduce((a, b) => a + b, 0) + Buffer.byteLength(headers),
+    bytes: sizes.reduce((a, b) => a + b, 0) + staticBytes + Buffer.byteLength(headers),
     documents: health.documents,
     problems: health.problems,
     renderThreads: 1 + others.length,
@@ -207,6 +215,7 @@ async function main(): Promise<void> {
     env: process.env,
     ...(runtime.cacheDir === undefined ? {} : { cacheDir: runtime.cacheDir }),
     ...(runtime.parseThreads === undefined ? {} : { threads: runtime.parseThreads }),
+    stateDir: runtime.stateDir,
     progress: progress.update,
   });
   progress.stop();

@@ -10,6 +10,18 @@ export interface SiteConfig {
   readonly language: string;
   /** Absolute URL with a trailing slash that relative `featuredImage.href` values resolve against. */
   readonly mediaBaseUrl: string;
+  /**
+   * `mediaBaseUrl` is this site's own `MEDIA_PATH` (the default): images beside
+   * the documents are measured and served at `MEDIA_PATH` + their path in the
+   * content folder. Any other MEDIA_BASE_URL (a CDN) serves nothing locally.
+   */
+  readonly localMedia: boolean;
+  /** Local images larger than this many bytes are reported and not served. */
+  readonly maxImageBytes: number;
+  /** Put the featured image (with alt, width, height) at the top of each item's HTML content. */
+  readonly featuredImageInContent: boolean;
+  /** Node and builds only: a PNG file for /favicon.ico and /apple-touch-icon.png (a built-in icon when unset). */
+  readonly siteIconFile?: string;
   /** Items per feed when the request has no `?limit`. */
   readonly feedLimit: number;
   /** Largest accepted `?limit`. */
@@ -48,6 +60,8 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_PORT = 3000;
+/** Where this site serves the images beside its documents; the route table builds its media route from it. */
+export const MEDIA_PATH = '/media/';
 export const MAX_FEED_LIMIT = 500;
 
 /** Collects every problem before failing, so one start shows all bad settings. */
@@ -130,6 +144,8 @@ export class EnvReader {
 function readSite(reader: EnvReader, defaultSiteUrl: string): SiteConfig {
   const siteUrl = reader.httpUrl('SITE_URL', defaultSiteUrl, false);
   const feedLimit = reader.integer('FEED_LIMIT', 50, 1, MAX_FEED_LIMIT);
+  const mediaBaseUrl = reader.httpUrl('MEDIA_BASE_URL', `${siteUrl}${MEDIA_PATH}`, true);
+  const siteIconFile = reader.text('SITE_ICON_FILE', '') || undefined;
   return {
     siteUrl,
     siteTitle: reader.text('SITE_TITLE', 'Health Tech Topics'),
@@ -138,7 +154,11 @@ function readSite(reader: EnvReader, defaultSiteUrl: string): SiteConfig {
       'Curated health-tech news: one feed per topic, and one for everything.',
     ),
     language: reader.text('SITE_LANGUAGE', 'en'),
-    mediaBaseUrl: reader.httpUrl('MEDIA_BASE_URL', `${siteUrl}/media/`, true),
+    mediaBaseUrl,
+    localMedia: mediaBaseUrl === `${siteUrl}${MEDIA_PATH}`,
+    maxImageBytes: reader.integer('MAX_IMAGE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    featuredImageInContent: reader.boolean('FEATURED_IMAGE_IN_CONTENT', true),
+    ...(siteIconFile === undefined ? {} : { siteIconFile }),
     feedLimit,
     maxFeedLimit: MAX_FEED_LIMIT,
     cacheMaxAge: reader.integer('CACHE_MAX_AGE', 300, 0, 31_536_000),
@@ -192,6 +212,8 @@ export function configStamp(site: SiteConfig): string {
     site.websubHub ?? '',
     site.iconUrl ?? '',
     site.logoUrl ?? '',
+    String(site.maxImageBytes),
+    String(site.featuredImageInContent),
   ].join('\u0000');
 }
 
@@ -208,6 +230,8 @@ export function siteConfigToEnv(site: SiteConfig): Record<string, string> {
     CACHE_STALE_WHILE_REVALIDATE: String(site.staleWhileRevalidate),
     ...(site.sharedMaxAge === undefined ? {} : { CACHE_S_MAXAGE: String(site.sharedMaxAge) }),
     MAX_DOCUMENT_BYTES: String(site.maxDocumentBytes),
+    MAX_IMAGE_BYTES: String(site.maxImageBytes),
+    FEATURED_IMAGE_IN_CONTENT: String(site.featuredImageInContent),
     MAX_COMBINED_TOPICS: String(site.maxCombinedTopics),
     ...(site.websubHub === undefined ? {} : { WEBSUB_HUB: site.websubHub }),
     ...(site.iconUrl === undefined ? {} : { FEED_ICON_URL: site.iconUrl }),

@@ -17,9 +17,33 @@ export interface NodeRuntimeConfig {
   readonly watchSettleMs: number;
   /** Print start-up and update timings as JSON lines (the benchmark reads them). */
   readonly report: boolean;
+  /** Folder for state that must survive a restart (STATE_DIR). */
+  readonly stateDir: string;
+  /** SIGTERM/SIGINT: how long responses in flight may take to finish before connections are cut. */
+  readonly shutdownGraceMs: number;
+  /** Bearer token `/metrics` requires (401 without it); undefined: open. */
+  readonly metricsToken: string | undefined;
+  /** `json`: one JSON line per request on stdout; `off` (default): none. */
+  readonly accessLog: 'off' | 'json';
+  /** How often the subscriber totals shown on the index and in topics.json are refreshed (and saved). */
+  readonly subscribersRefreshMs: number;
 }
 
 export const DEFAULT_CACHE_DIR = '.cache/topic-feeds';
+/** State that must survive a restart (subscriber counts, the first-seen ledger). */
+export const DEFAULT_STATE_DIR = '.state/topic-feeds';
+
+function readOperations(reader: EnvReader): Pick<NodeRuntimeConfig, 'shutdownGraceMs' | 'metricsToken' | 'accessLog' | 'subscribersRefreshMs'> {
+  const accessLog = reader.text('ACCESS_LOG', 'off').toLowerCase();
+  if (accessLog !== 'off' && accessLog !== 'json') reader.problems.push(`ACCESS_LOG must be off or json (got ${JSON.stringify(accessLog)})`);
+  const token = reader.text('METRICS_TOKEN', '');
+  return {
+    shutdownGraceMs: reader.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    metricsToken: token === '' ? undefined : token,
+    accessLog: accessLog === 'json' ? 'json' : 'off',
+    subscribersRefreshMs: reader.integer('SUBSCRIBERS_REFRESH_MS', 300_000, 100, 86_400_000),
+  };
+}
 
 function readNodeRuntime(reader: EnvReader): NodeRuntimeConfig {
   const cache = reader.text('CACHE_DIR', DEFAULT_CACHE_DIR);
@@ -29,6 +53,8 @@ function readNodeRuntime(reader: EnvReader): NodeRuntimeConfig {
     fastPath: reader.boolean('FAST_PATH', true),
     watchSettleMs: reader.integer('WATCH_SETTLE_MS', 20, 0, 10_000),
     report: reader.boolean('STARTUP_REPORT', false),
+    stateDir: reader.text('STATE_DIR', DEFAULT_STATE_DIR),
+    ...readOperations(reader),
   };
 }
 

@@ -23,7 +23,18 @@ export interface FeedImage {
   /** Absolute http(s) URL. */
   readonly url: string;
   readonly alt: string;
+  /** The type read from the file (local images), else from `format` or the extension. */
   readonly mimeType: string;
+  /**
+   * Local images only (MEDIA_BASE_URL is this site's media path): the file's
+   * path relative to the content folder, `/`-separated. Served at `url`.
+   */
+  readonly file?: string;
+  /** Measured from the file on Node at load (never from the front matter's `size`): pixels as displayed. */
+  readonly width?: number;
+  readonly height?: number;
+  /** File size in bytes. */
+  readonly bytes?: number;
 }
 
 export interface RelatedLink {

@@ -127,6 +127,33 @@ export const REASONS = {
     action: 'repaired',
     text: () => 'the image type is unknown (no known format or file extension); no image',
   },
+  // Local images (MEDIA_BASE_URL is this site's media path): checked against the file beside the document.
+  imageOutsideContent: {
+    action: 'repaired',
+    text: (href: string) => `${q(href)} is not a file name inside the content folder (no "..", no hidden names); no image`,
+  },
+  imageFileMissing: {
+    action: 'repaired',
+    text: (file: string) => `the image file ${q(file)} does not exist; no image`,
+  },
+  imageFileUnsafe: {
+    action: 'repaired',
+    text: (file: string, why: string) => `the image file ${q(file)} ${why}; not served, no image`,
+  },
+  imageFileTooLarge: {
+    action: 'repaired',
+    text: (file: string, bytes: number, max: number) =>
+      `the image file ${q(file)} has ${bytes} bytes, more than the limit of ${max} (MAX_IMAGE_BYTES); no image`,
+  },
+  imageFileNotImage: {
+    action: 'repaired',
+    text: (file: string, found: string) =>
+      `the image file ${q(file)} is not a JPEG, PNG, GIF, WebP or AVIF image (found ${found}); no image`,
+  },
+  imageFileNameMismatch: {
+    action: 'repaired',
+    text: (file: string, type: string) => `the image file ${q(file)} holds ${type} data under another extension; no image`,
+  },
   relatedNotMap: { action: 'repaired', text: (kind: string) => `must be a map (got ${kind}); omitted` },
   relatedNoLabel: { action: 'repaired', text: () => 'is missing; the related offering is omitted' },
   relatedUrlInvalid: {

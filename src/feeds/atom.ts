@@ -2,6 +2,7 @@ import type { FeedDocument } from '../content/document.ts';
 import { rfc3339 } from './dates.ts';
 import { looksLikeMarkup, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
+import { itemContentHtml } from './item-content.ts';
 import { el, renderXmlDocument } from './xml.ts';
 import type { XmlElement } from './xml.ts';
 
@@ -42,6 +43,7 @@ function renderEntry(view: FeedView, doc: FeedDocument): XmlElement {
         type: image.mimeType,
         href: image.url,
         title: image.alt === '' ? undefined : image.alt,
+        length: image.bytes === undefined ? undefined : String(image.bytes),
       }),
     el('published', {}, rfc3339(doc.publishedMs)),
     el('updated', {}, rfc3339(doc.updatedMs)),
@@ -49,7 +51,7 @@ function renderEntry(view: FeedView, doc: FeedDocument): XmlElement {
     // term is the slug; scheme + term is the topic page.
     ...doc.topics.map((t) => el('category', { term: t.slug, scheme: view.topicBaseUrl, label: t.name })),
     doc.summary !== undefined && textConstruct('summary', doc.summary),
-    el('content', { type: 'html' }, doc.contentHtml),
+    el('content', { type: 'html' }, itemContentHtml(view, doc)),
   ]);
 }
 

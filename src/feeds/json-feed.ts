@@ -1,6 +1,7 @@
 import type { FeedDocument } from '../content/document.ts';
 import { rfc3339 } from './dates.ts';
 import type { FeedView } from './model.ts';
+import { itemContentHtml } from './item-content.ts';
 import { topicUrl } from './topic-url.ts';
 import { stripForbiddenChars } from './xml.ts';
 
@@ -93,13 +94,24 @@ function toItem(view: FeedView, doc: FeedDocument): JsonFeedItem<TopicFeedsExten
     url: doc.permalink,
     ...(doc.externalUrl !== undefined && { external_url: doc.externalUrl }),
     title: doc.title,
-    content_html: doc.contentHtml,
+    content_html: itemContentHtml(view, doc),
     ...(doc.summary !== undefined && { summary: doc.summary }),
     ...(doc.image !== undefined && { image: doc.image.url }),
     date_published: rfc3339(doc.publishedMs),
     date_modified: rfc3339(doc.updatedMs),
     ...(doc.authors.length > 0 && { authors: doc.authors.map((name) => ({ name })) }),
     tags: itemTags(doc),
+    // The image again as an attachment, the one place JSON Feed gives its type and size.
+    ...(doc.image !== undefined && {
+      attachments: [
+        {
+          url: doc.image.url,
+          mime_type: doc.image.mimeType,
+          ...(doc.image.alt !== '' && { title: doc.image.alt }),
+          ...(doc.image.bytes !== undefined && { size_in_bytes: doc.image.bytes }),
+        },
+      ],
+    }),
     _topic_feeds: {
       topics: doc.topics.map((t) => ({ slug: t.slug, name: t.name, label: t.label, url: topicUrl(view, t.slug) })),
     },

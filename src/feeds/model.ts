@@ -46,5 +46,7 @@ export interface FeedView {
   readonly iconUrl?: string;
   /** Larger image (RSS image, Atom logo, JSON icon). */
   readonly logoUrl?: string;
+  /** Put each item's featured image at the top of its HTML content (FEATURED_IMAGE_IN_CONTENT). */
+  readonly featuredImageInContent?: boolean;
   readonly history?: FeedHistory;
 }

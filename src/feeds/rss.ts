@@ -2,6 +2,7 @@ import type { FeedDocument } from '../content/document.ts';
 import { rfc822 } from './dates.ts';
 import { htmlExcerpt, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
+import { itemContentHtml } from './item-content.ts';
 import { topicUrl } from './topic-url.ts';
 import { el, renderXmlDocument } from './xml.ts';
 import type { XmlElement } from './xml.ts';
@@ -31,13 +32,24 @@ function renderItem(view: FeedView, doc: FeedDocument): XmlElement {
     // Item description is HTML in RSS (spec and RSS Profile), so plain text is HTML-escaped first.
     // Always present: validators want a description before content:encoded.
     el('description', {}, plainTextToHtml(doc.summary ?? htmlExcerpt(doc.contentHtml))),
-    el('content:encoded', {}, doc.contentHtml),
-    // length is required; 0 is the RSS Profile's value for "unknown".
-    image && el('enclosure', { url: image.url, length: '0', type: image.mimeType }),
+    el('content:encoded', {}, itemContentHtml(view, doc)),
+    // length is required; 0 is the RSS Profile's value for "unknown" (an image not measured: a CDN's).
+    image && el('enclosure', { url: image.url, length: String(image.bytes ?? 0), type: image.mimeType }),
     image &&
-      el('media:content', { url: image.url, type: image.mimeType, medium: 'image' }, [
-        image.alt !== '' && el('media:description', { type: 'plain' }, image.alt),
-      ]),
+      el(
+        'media:content',
+        {
+          url: image.url,
+          type: image.mimeType,
+          medium: 'image',
+          fileSize: image.bytes === undefined ? undefined : String(image.bytes),
+          width: image.width === undefined ? undefined : String(image.width),
+          height: image.height === undefined ? undefined : String(image.height),
+        },
+        [
+          image.alt !== '' && el('media:description', { type: 'plain' }, image.alt),
+        ],
+      ),
   ]);
 }
 

@@ -6,12 +6,12 @@ import type { Representation } from '../publish/representation.ts';
 import type { RouteKind, RouteName } from '../publish/routes.ts';
 import { isSlug } from '../content/topic-slug.ts';
 import { advertisesHub } from '../publish/changes.ts';
-import { COMBINED_SEPARATOR, FEED_FILE, ROUTES, ROUTE_NAMES, feedPath, formatOfFile, pathOf, topicPagePath } from '../publish/routes.ts';
+import { COMBINED_SEPARATOR, FEED_FILE, ROUTES, ROUTE_NAMES, feedPath, formatOfFile, pathOf, sourcePagePath, topicPagePath } from '../publish/routes.ts';
 import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
 import { isNotModified } from './conditional.ts';
 import { ALLOWED_METHODS, BASE_HEADERS, CORS_HEADERS, FEED_VARY, PREFLIGHT_HEADERS } from './headers.ts';
 import { wantsPreview } from './negotiate.ts';
-import { parseFormat, parseLimit, parsePage, parseSince, parseTopicList, parseView } from './params.ts';
+import { parseFilter, parseFormat, parseLimit, parsePage, parseSince, parseTopicList, parseView } from './params.ts';
 import { PAGE_CSP } from '../publish/pages.ts';
 
 export interface AppOptions {
@@ -21,6 +21,8 @@ export interface AppOptions {
    */
   readonly catalog: (c: Context) => Catalog;
   readonly onError?: (error: unknown) => void;
+  /** `/metrics`: the Node shell passes its Prometheus handler; absent (the Worker), the route is a 404. */
+  readonly metrics?: (request: Request) => Promise<Response> | Response;
 }
 
 function text(status: number, message: string, extra: Record<string, string> = {}): Response {
@@ -43,6 +45,8 @@ export function representationHeaders(representation: Representation, kind: Rout
     'Cache-Control': representation.cacheControl,
     Vary: FEED_VARY,
   };
+  // A static file (an image, the icon) is never negotiated: it varies by nothing.
+  if (kind === 'file') delete headers.Vary;
   if (kind === 'html') headers['Content-Security-Policy'] = PAGE_CSP;
   else Object.assign(headers, CORS_HEADERS);
   if (link !== undefined) headers.Link = link;
@@ -152,9 +156,27 @@ export function createApp(options: AppOptions): Hono {
   }
 
   /** One handler per route of the table; `next()` passes a path the route does not serve on to the 404. */
+  /** An image or the icon: validators and bytes from the catalog's static files, or a 404. */
+  async function serveFile(c: Context, path: string): Promise<Response> {
+    const representation = await catalog(c).staticFile(path);
+    return representation ? respondWith(c.req.raw, representation, 'file') : notFound();
+  }
+
   const handlers: Record<RouteName, Handler> = {
-    home: (c) => respondWith(c.req.raw, catalog(c).homePage(), 'html'),
+    favicon: (c) => serveFile(c, pathOf('favicon')),
+    appleTouchIcon: (c) => serveFile(c, pathOf('appleTouchIcon')),
+    // The raw path, still percent-encoded: the route table decodes and checks each segment once.
+    media: (c) => serveFile(c, new URL(c.req.url).pathname),
+    home: (c) => {
+      const current = catalog(c);
+      const query = parseFilter(c.req.queries('q'));
+      if (!query.ok) return text(400, `Bad request: ${query.reason}.`);
+      if (query.value === undefined) return respondWith(c.req.raw, current.homePage(), 'html');
+      const filtered = current.dynamic ? current.topicFilter(query.value) : undefined;
+      return filtered ? respondWith(c.req.raw, filtered, 'html') : staticOnly('?q (the topic filter)');
+    },
     topicsJson: (c) => respondWith(c.req.raw, catalog(c).topicsJson(), 'json'),
+    metrics: (c) => (options.metrics ? options.metrics(c.req.raw) : notFound()),
     health: (c) => Response.json(catalog(c).health(), { headers: { ...BASE_HEADERS, ...CORS_HEADERS, 'Cache-Control': 'no-store' } }),
     opml: (c) => {
       const current = catalog(c);
@@ -185,6 +207,17 @@ export function createApp(options: AppOptions): Hono {
       return page ? respondWith(c.req.raw, page, 'html') : unknownTopic(scope.kind === 'topic' ? scope.slug : '');
     },
     topicPageWithoutSlash: (c) => redirect(topicPagePath(encodeURIComponent(c.req.param('slug') ?? ''))),
+    sourcePage: (c) => {
+      const current = catalog(c);
+      const source = c.req.param('source') ?? '';
+      const page = current.sourcePage(source);
+      if (page) return respondWith(c.req.raw, page, 'html');
+      const lower = source.toLowerCase();
+      if (lower !== source && isSlug(lower) && current.sourcePage(lower)) return redirect(sourcePagePath(lower));
+      const shown = source.length > 80 ? `${source.slice(0, 80)}…` : source;
+      return text(404, `Unknown source ${JSON.stringify(shown)}. The sources are listed at ${pathOf('home')}.`);
+    },
+    sourcePageWithoutSlash: (c) => redirect(sourcePagePath(encodeURIComponent(c.req.param('source') ?? ''))),
     topicFeed: (c, next) => {
       const file = c.req.param('file') ?? '';
       const format = formatOfFile(file);

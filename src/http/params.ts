@@ -4,6 +4,7 @@ import type { FeedFormat } from '../feeds/model.ts';
 import type { SinceInstant } from '../publish/catalog.ts';
 import { instantMicros } from '../topics/order.ts';
 import { isSlug } from '../content/topic-slug.ts';
+import { MAX_FILTER_LENGTH } from '../topics/sources.ts';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
@@ -75,6 +76,21 @@ export function parseTopicList(values: readonly string[] | undefined, max: numbe
   if (slugs.length > max) return bad(`topics may list at most ${max} slugs`);
   const malformed = slugs.find((slug) => !isSlug(slug));
   return malformed === undefined ? ok(slugs.sort()) : bad(`${JSON.stringify(malformed.slice(0, 80))} is not a topic slug`);
+}
+
+/**
+ * `?q=` of the index: the topic filter, whitespace runs as one space, trimmed;
+ * blank is no filter. At most MAX_FILTER_LENGTH characters as sent.
+ */
+export function parseFilter(values: readonly string[] | undefined): Parsed<string | undefined> {
+  const raw = single('q', values);
+  if (!raw.ok) return raw;
+  if (raw.value === undefined) return ok(undefined);
+  if (raw.value.length > MAX_FILTER_LENGTH && [...raw.value].length > MAX_FILTER_LENGTH) {
+    return bad(`q (the topic filter) may be at most ${MAX_FILTER_LENGTH} characters`);
+  }
+  const query = raw.value.replace(/\s+/g, ' ').trim();
+  return ok(query === '' ? undefined : query);
 }
 
 /** `/archive/<page>/`: a page number without sign, leading zeros or exponent. */

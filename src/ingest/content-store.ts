@@ -12,11 +12,14 @@ import type { DocumentContent } from '../content/load.ts';
 import { byFile, dropDuplicates } from '../content/load.ts';
 import { renderContent } from '../content/normalize.ts';
 import { ProblemLog } from '../content/problems.ts';
+import { backfillPublishedMs } from '../content/published.ts';
 import type { TopicIndex } from '../topics/topic-index.ts';
 import type { CacheEntry, CacheStatus } from './doc-cache.ts';
 import { DocumentCache, cacheStamp } from './doc-cache.ts';
+import { FirstSeenLedger } from './first-seen.ts';
 import { listContentFiles, relativeFile } from './fs-source.ts';
 import { LazyDocument } from './lazy-document.ts';
+import { MediaLibrary, NodeStaticFiles } from './media.ts';
 import { createRunner, inlineRunner } from './parse-pool.ts';
 import type { TaskRunner } from './parse-pool.ts';
 import type { BodyTask, FileStamp, ParsedRecord, ScanResult, ScanTask, TaskTimings } from './parse-tasks.ts';
@@ -31,6 +34,13 @@ export interface StoreOptions {
   readonly threads?: number;
   /** Fewer files than this parse inline whatever `threads` says (tests lower it). */
   readonly minFilesForThreads?: number;
+  /**
+   * STATE_DIR: where the first-seen ledger of this content folder lives (first-seen.ts). Items
+   * are published when they first appeared; without a ledger, at their front matter's `date`.
+   */
+  readonly stateDir?: string;
+  /** An opened ledger (tests, simulations); wins over `stateDir`. Its owner closes it, not the store. */
+  readonly ledger?: FirstSeenLedger;
 }
 
 /** Where a load's time went: wall-clock per phase, and the summed work of the parse threads. */
@@ -52,9 +62,13 @@ interface Entry {
   readonly record: ParsedRecord;
   /** Sanitized content of a document in some feed window (pinned). */
   content?: DocumentContent;
+  /** When the document first appeared (the first-seen ledger); unset without a ledger. */
+  publishedMs?: number;
   document?: FeedDocument;
   /** Set when the document lost its id or slug to another file. */
   duplicate?: Problem;
+  /** Set when its featured image file is missing or refused (src/ingest/media.ts); served without the image. */
+  media?: Problem;
 }
 
 export interface ChangeSet {
@@ -89,6 +103,9 @@ export class ContentStore {
   private pinned = new Set<string>();
   private readonly loose = new Map<string, DocumentContent>();
   private readonly cache: DocumentCache | undefined;
+  /** First-seen instants: the documents' published times (first-seen.ts); none: front matter `date`. */
+  readonly ledger: FirstSeenLedger | undefined;
+  private readonly ownsLedger: boolean;
   private readonly root: string;
   readonly bodyTimings = emptyTimings();
 
@@ -96,14 +113,27 @@ export class ContentStore {
     readonly site: SiteConfig,
     readonly contentDir: string,
     cacheDir: string | undefined,
+    ledger: FirstSeenLedger | undefined,
+    ownsLedger: boolean,
   ) {
     this.root = contentDir;
+    this.ledger = ledger;
+    this.ownsLedger = ownsLedger;
     this.cache = cacheDir === undefined ? undefined : new DocumentCache(cacheDir, cacheStamp(site), contentDir);
+    this.media = new MediaLibrary(contentDir, site);
+    this.files = new NodeStaticFiles(contentDir, site);
   }
+
+  /** The icon and the local images, read from disk on request: every LiveCatalog of this store serves them. */
+  readonly files: NodeStaticFiles;
+
+  /** Measures local images as documents are built; not cached on disk, so a replaced image is always seen. */
+  private readonly media: MediaLibrary;
 
   /** Lists, reads and parses the folder (unchanged files from the cache). */
   static async open(options: StoreOptions): Promise<{ store: ContentStore; report: LoadReport; runner: TaskRunner }> {
-    const store = new ContentStore(options.site, options.contentDir, options.cacheDir);
+    const ledger = options.ledger ?? (options.stateDir === undefined ? undefined : FirstSeenLedger.open({ stateDir: options.stateDir, contentDir: options.contentDir }));
+    const store = new ContentStore(options.site, options.contentDir, options.cacheDir, ledger, options.ledger === undefined);
     const wallMs: Record<string, number> = {};
     let mark = performance.now();
     const lap = (phase: string): void => {
@@ -150,6 +180,9 @@ export class ContentStore {
     for (const entry of fresh) store.entries.set(entry.file, entry);
     store.resolveDuplicates(fresh);
     lap('collect');
+    // Published instants before any index is built: the feeds are ordered by them.
+    store.assignPublished(fresh);
+    lap('ledger');
 
     const report: LoadReport = {
       files: listing.files.length,
@@ -187,11 +220,12 @@ export class ContentStore {
     const problems: Problem[] = [...this.walkProblems, ...this.unreadable.values()];
     // Only entries with problems are visited: a one-file update must not walk 50k entries.
     for (const entry of this.problemEntries) {
-      if (this.entries.get(entry.file) !== entry || (entry.record.problems.length === 0 && !entry.duplicate)) this.problemEntries.delete(entry);
+      if (this.entries.get(entry.file) !== entry || (entry.record.problems.length === 0 && !entry.duplicate && !entry.media)) this.problemEntries.delete(entry);
     }
     const withProblems = [...this.problemEntries].sort(byFile);
     for (const entry of withProblems) {
       problems.push(...entry.record.problems);
+      if (entry.media) problems.push(entry.media);
       if (entry.duplicate) problems.push(entry.duplicate);
     }
     this.problemList = problems;
@@ -316,6 +350,17 @@ export class ContentStore {
       newProblems.push(...result.record.problems);
     };
 
+    // An image added, replaced or removed: the documents that show it are built again (and measured).
+    const remeasure = (image: string): void => {
+      for (const entry of this.entries.values()) {
+        if (entry.record.fields?.image?.file !== image) continue;
+        if (isServed(entry) && entry.document) removed.push(entry.document);
+        delete entry.document;
+        delete entry.media;
+        changed.add(entry.file);
+      }
+    };
+
     for (const path of new Set(paths)) {
       const file = relativeFile(this.root, path);
       if (file.startsWith('..') || file.split('/').some((part) => part.startsWith('.'))) continue;
@@ -327,6 +372,7 @@ export class ContentStore {
         kind = 'gone';
       }
       if (kind === 'file' && file.endsWith('.md')) rescan(path);
+      else if (kind !== 'folder' && MediaLibrary.mayBeImage(file)) remeasure(file);
       else if (kind === 'gone' || kind === 'folder') {
         // A folder moved away takes its files with it; one moved in brings its own.
         const prefix = file === '' ? '' : `${file}/`;
@@ -349,6 +395,8 @@ export class ContentStore {
     for (const entry of this.resolveDuplicates(waiting)) newProblems.push(entry);
     for (const entry of retry) if (entry.duplicate === undefined) changed.add(entry.file);
     addTimings(this.bodyTimings, timings);
+    // Recorded (committed) before the new documents are served: what a reader saw survives a crash.
+    this.assignPublished([...changed].flatMap((file) => this.entries.get(file) ?? []));
     const added: FeedDocument[] = [];
     for (const file of changed) {
       this.changed.add(file);
@@ -366,6 +414,28 @@ export class ContentStore {
       out.push({ file: entry.file, stamp: entry.stamp, record: entry.record, ...(content ? { content } : {}) });
     }
     return out;
+  }
+
+  /**
+   * Gives served documents without one their published instant from the
+   * ledger: known ids keep theirs, new ones are recorded (first-seen.ts).
+   */
+  private assignPublished(entries: readonly Entry[]): void {
+    const ledger = this.ledger;
+    if (!ledger) return;
+    const waiting = entries.filter((entry) => isServed(entry) && entry.publishedMs === undefined);
+    const instants = ledger.assign(
+      waiting.map((entry) => {
+        const fields = entry.record.fields!;
+        return { id: fields.id, backfillMs: backfillPublishedMs(fields) };
+      }),
+    );
+    waiting.forEach((entry, i) => (entry.publishedMs = instants[i]));
+  }
+
+  /** Closes the first-seen ledger it opened (every instant is already committed). Safe to call twice. */
+  close(): void {
+    if (this.ownsLedger) this.ledger?.close();
   }
 
   async saveCache(): Promise<boolean> {
@@ -394,7 +464,18 @@ export class ContentStore {
   private documentOf(entry: Entry): FeedDocument {
     const fields = entry.record.fields;
     if (!fields) throw new Error(`${entry.file} has no document`);
-    entry.document ??= new LazyDocument(fields, () => this.contentOf(entry));
+    if (entry.document) return entry.document;
+    const publishedMs = entry.publishedMs ?? fields.publishedMs;
+    // The image's true type, size and length come from its file, measured now (a missing one is reported).
+    const measured = this.media.measure(fields);
+    if (measured.problem) {
+      entry.media = measured.problem;
+      this.problemEntries.add(entry);
+      this.problemList = undefined;
+    }
+    const served = measured.fields;
+    // The record keeps the front matter's date (the disk cache stores it); the document carries the ledger's.
+    entry.document = new LazyDocument(publishedMs === served.publishedMs ? served : { ...served, publishedMs }, () => this.contentOf(entry));
     return entry.document;
   }
 

@@ -2,6 +2,7 @@ import type { SiteConfig } from '../config/config.ts';
 import type { Problem } from '../content/document.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import { ContentStore } from './content-store.ts';
+import type { FirstSeenLedger } from './first-seen.ts';
 
 export interface LoadDirOptions {
   /** Parsed-document cache folder; none by default. */
@@ -14,6 +15,10 @@ export interface LoadDirOptions {
    * too). The rest are sanitized on first read.
    */
   readonly content?: 'windows' | 'all';
+  /** STATE_DIR: the first-seen ledger that dates items when they first appeared (first-seen.ts). */
+  readonly stateDir?: string;
+  /** An opened ledger instead (tests, simulations); left open. */
+  readonly ledger?: FirstSeenLedger;
 }
 
 /** Reads, normalizes and indexes a content folder into a servable snapshot. */
@@ -23,13 +28,16 @@ export async function loadCatalogFromDir(site: SiteConfig, contentDir: string, o
     contentDir,
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+    ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
   });
   try {
-    const catalog = new LiveCatalog(site, store.loadResult());
+    const catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
     await store.pinWindows(catalog.index, options.content === 'all' ? Number.POSITIVE_INFINITY : site.feedLimit, runner);
     if (options.cacheDir !== undefined) await store.saveCache();
     return catalog;
   } finally {
+    store.close();
     await runner.close();
   }
 }

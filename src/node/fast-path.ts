@@ -69,6 +69,8 @@ export function resolveRoute(catalog: LiveCatalog, path: string): FastRoute | un
       return fixed('opml', catalog.opml('rss'));
     case 'topicPage':
       return fixed('html', catalog.topicPage(scope.kind === 'topic' ? scope.slug : ''));
+    case 'sourcePage':
+      return fixed('html', catalog.sourcePage(match.params.source ?? ''));
     case 'feed':
     case 'topicFeed':
       return format && feedRoute(catalog, scope, format);

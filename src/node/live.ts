@@ -8,6 +8,7 @@ import type { Problem } from '../content/document.ts';
 import type { LoadReport, StoreOptions } from '../ingest/content-store.ts';
 import { ContentStore } from '../ingest/content-store.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
+import type { SubscriberTotals } from '../publish/subscribers.ts';
 import { pathsOfTopics } from '../publish/routes.ts';
 import { patchTopicIndex } from '../topics/index-patch.ts';
 import type { TopicIndex } from '../topics/topic-index.ts';
@@ -56,6 +57,8 @@ export class LiveSite {
   private snapshot: Snapshot;
   private warming: Promise<WarmReport> | undefined;
   private pinning: ReturnType<typeof setTimeout> | undefined;
+  /** Told how long each fixed route took to render during a warm-up (metrics). */
+  onRender: ((ms: number) => void) | undefined;
 
   private constructor(
     readonly site: SiteConfig,
@@ -70,7 +73,7 @@ export class LiveSite {
     const wallMs: Record<string, number> = {};
     let mark = performance.now();
     try {
-      const catalog = new LiveCatalog(options.site, store.loadResult());
+      const catalog = new LiveCatalog(options.site, store.loadResult(), { files: store.files });
       wallMs.index = performance.now() - mark;
       mark = performance.now();
       // Sanitize what the feed windows show, on every core, before serving.
@@ -88,6 +91,16 @@ export class LiveSite {
     return this.snapshot.catalog;
   }
 
+  /**
+   * Durable state to disk before the process exits (SIGTERM): the first-seen
+   * ledger commits every instant as it is assigned, so this only closes it.
+   * Safe to call twice; call it after the last `apply`.
+   */
+  close(): void {
+    clearTimeout(this.pinning);
+    this.store.close();
+  }
+
   get table(): FastTable {
     return this.snapshot.table;
   }
@@ -102,7 +115,7 @@ export class LiveSite {
     if (change.changed.length === 0) return undefined;
     const previous = this.snapshot;
     const index = patchTopicIndex(previous.catalog.index, change.removed, change.added);
-    const catalog = new LiveCatalog(this.site, { documents: index.all, problems: this.store.problems() }, { index });
+    const catalog = new LiveCatalog(this.site, { documents: index.all, problems: this.store.problems() }, { index, subscribers: previous.catalog.subscribers, files: this.store.files });
     this.snapshot = { catalog, table: new FastTable(catalog, previous.table) };
     const applyMs = performance.now() - startedAt;
     // Which documents keep their sanitized content is bookkeeping: after the requests waiting now.
@@ -113,6 +126,19 @@ export class LiveSite {
     for (const document of [...change.removed, ...change.added]) for (const topic of document.topics) slugs.add(topic.slug);
     const affectedPaths = pathsOfTopics(slugs);
     return { files: change.changed, affectedPaths, problems: change.problems, applyMs, previous: previous.catalog, next: catalog };
+  }
+
+  /**
+   * Swaps in a snapshot with new subscriber totals (same documents, same
+   * index): only the index and topics.json get new validators and bytes;
+   * every other slot is carried over by its unchanged ETag.
+   */
+  setSubscribers(totals: SubscriberTotals): LiveCatalog {
+    const previous = this.snapshot;
+    const { catalog: old } = previous;
+    const catalog = new LiveCatalog(this.site, { documents: old.index.all, problems: old.problems }, { index: old.index, subscribers: totals, files: this.store.files });
+    this.snapshot = { catalog, table: new FastTable(catalog, previous.table) };
+    return catalog;
   }
 
   /**
@@ -148,7 +174,9 @@ export class LiveSite {
         routes += 1;
         if (!slot.rendered) {
           try {
+            const renderStarted = performance.now();
             slot.render();
+            this.onRender?.(performance.now() - renderStarted);
             rendered += 1;
           } catch (error) {
             console.error(`render failed for ${path}`, error);

@@ -1,7 +1,9 @@
 /**
- * Node entry: load the content folder (every core, disk cache), serve it
- * with the fast path in front of the Hono app, and apply file changes as
- * they happen.
+ * Node entry: watch the content folder, listen (503 until loaded), load it
+ * (every core, disk cache), serve it with the fast path in front of the Hono
+ * app, apply file changes as they happen (those made during start-up right
+ * after `ready`), and stop gracefully on SIGTERM/SIGINT
+ * (docs/operations.md).
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
@@ -10,7 +12,12 @@ import type { ServerConfig } from '../config/config.ts';
 import type { Problem } from '../content/document.ts';
 import { createApp } from '../http/app.ts';
 import { changedFeedUrls } from '../publish/changes.ts';
-import { installFastPath } from './fast-path.ts';
+import { FrontDoor } from './front-door.ts';
+import { ServerMetrics } from './metrics.ts';
+import { installShutdown } from './shutdown.ts';
+import { SubscriberTracker, subscribersFile } from './subscriber-tracker.ts';
+import { sameSubscriberTotals } from '../publish/subscribers.ts';
+import { pathOf } from '../publish/routes.ts';
 import { guardServer } from './http-guards.ts';
 import { LiveSite } from './live.ts';
 import { formatProblem } from '../ingest/load-dir.ts';
@@ -44,57 +51,37 @@ async function main(): Promise<void> {
     if (runtime.report) console.log(JSON.stringify({ event, atMs: Math.round(performance.now()), peakRssMb: peakRssMb(), ...data }));
   };
 
-  const { live, report: start } = await LiveSite.start({
-    site: config.site,
-    contentDir: config.contentDir,
-    ...(runtime.cacheDir === undefined ? {} : { cacheDir: runtime.cacheDir }),
-    ...(runtime.parseThreads === undefined ? {} : { threads: runtime.parseThreads }),
-  });
-  logProblems(live.catalog.problems);
-  const { load } = start;
-  console.log(
-    `loaded ${start.documents} documents in ${live.catalog.index.topics.size} topics (${start.problems} problems) from ${config.contentDir}: ` +
-      `${load.parsed} parsed, ${load.fromCache} from cache (${load.cache}${load.cacheDetail ? `: ${load.cacheDetail}` : ''}), ${load.threads} threads`,
-  );
-  report('loaded', { ...start });
-
-  const app = createApp({ catalog: () => live.catalog, onError: (error) => console.error(error) });
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
-  guardServer(server);
-  if (runtime.fastPath) installFastPath(server, () => live.table);
-  await new Promise<void>((listening) => server.listen(config.port, config.host, listening));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`serving ${config.site.siteUrl} on http://${config.host}:${port}/${runtime.fastPath ? '' : ' (fast path off)'}`);
-  report('listening', { port });
-
-  // Every fixed route rendered: servable from memory. Compressed variants follow.
-  const warm = await live.warm(true, (rendered) => report('ready', { ...rendered }));
-  console.log(`ready: ${warm.routes} routes rendered in ${Math.round(warm.renderMs)} ms, compressed ${Math.round(warm.compressMs)} ms later`);
-  report('compressed', { ...warm });
-
-  let saving: ReturnType<typeof setTimeout> | undefined;
-  const saveCache = (delayMs: number): void => {
-    clearTimeout(saving);
-    saving = setTimeout(() => {
-      const started = performance.now();
-      live.store
-        .saveCache()
-        .then((saved) => saved && report('cacheSaved', { ms: Math.round(performance.now() - started) }))
-        .catch((error: unknown) => console.error('could not write the document cache', error));
-    }, delayMs);
+  let live: LiveSite | undefined;
+  let snapshotAt: number | undefined;
+  const swapped = (): void => {
+    snapshotAt = performance.now();
   };
-  if (load.parsed > 0 || load.cache !== 'loaded') saveCache(0);
+
+  // Subscriber counts survive restarts in STATE_DIR.
+  const subscriberFile = subscribersFile(runtime.stateDir, config.contentDir);
+  const subscribers = SubscriberTracker.load(subscriberFile, (message) => console.warn(message));
+  const metrics = new ServerMetrics({ catalog: () => live?.catalog, snapshotAt: () => snapshotAt, subscribers }, { token: runtime.metricsToken });
 
   const hub = config.site.websubHub;
-  const publisher = hub === undefined ? undefined : new WebSubPublisher({ hub });
+  const publisher = hub === undefined ? undefined : new WebSubPublisher({ hub, onOutcome: metrics.websubOutcome });
 
+  // 1. Watch before the first scan. Changes seen while loading and warming
+  //    wait here and are applied right after `ready` (a file the scan read
+  //    already is a cache hit for `apply`, so nothing is applied twice).
+  let startServing!: () => void;
+  const serving = new Promise<void>((resolve) => (startServing = resolve));
+  let saveCache: (delayMs: number) => void = () => {};
+  let stopWatching = (): void => {};
   if (config.watch) {
-    watchContent(
+    stopWatching = watchContent(
       config.contentDir,
-      (paths, firstEventAt) => {
+      async (paths, firstEventAt) => {
+        await serving;
+        if (!live || shutdown.stopping) return;
         const update = live.apply(paths, firstEventAt);
         if (!update) return;
+        swapped();
+        metrics.reloadSeconds.observe(update.applyMs / 1000);
         logProblems(update.problems);
         const health = update.next.health();
         console.log(`updated ${update.files.length} file(s) in ${update.applyMs.toFixed(1)} ms: ${health.documents} documents, ${health.topics} topics, ${health.problems} problems`);
@@ -106,6 +93,119 @@ async function main(): Promise<void> {
       runtime.watchSettleMs,
     );
   }
+
+  // 2. Listen now: until the content is loaded, 503 with Retry-After (and /healthz says "loading").
+  const app = createApp({ catalog: () => live!.catalog, onError: (error) => console.error(error), metrics: metrics.handler });
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.host }) as Server;
+  guardServer(server);
+  const door = new FrontDoor({
+    table: runtime.fastPath ? () => live?.table : () => undefined,
+    metrics,
+    subscribers,
+    accessLog: runtime.accessLog === 'json',
+  });
+  door.install(server);
+
+  let refreshing: ReturnType<typeof setInterval> | undefined;
+  let saving: ReturnType<typeof setTimeout> | undefined;
+  // Cache saves one after another: two at once would share the temporary file.
+  let cacheSaves: Promise<unknown> = Promise.resolve();
+  const saveCacheNow = (site: LiveSite): Promise<boolean> => {
+    const next = cacheSaves.then(() => site.store.saveCache());
+    cacheSaves = next.catch(() => undefined);
+    return next;
+  };
+  const shutdown = installShutdown({
+    server,
+    door,
+    graceMs: runtime.shutdownGraceMs,
+    beforeClose: () => {
+      stopWatching();
+      clearInterval(refreshing);
+      clearTimeout(saving);
+    },
+    flush: async () => {
+      subscribers.save(subscriberFile);
+      if (!live) return;
+      await saveCacheNow(live);
+      // The first-seen ledger (and whatever else the site keeps open).
+      const closable = live as { close?: () => unknown };
+      if (typeof closable.close === 'function') await closable.close();
+    },
+  });
+
+  await new Promise<void>((listening) => server.listen(config.port, config.host, listening));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`serving ${config.site.siteUrl} on http://${config.host}:${port}/${runtime.fastPath ? '' : ' (fast path off)'}`);
+  report('listening', { port });
+  metrics.startupSeconds.set({ phase: 'listening' }, performance.now() / 1000);
+
+  // 3. Load.
+  const started = await LiveSite.start({
+    site: config.site,
+    contentDir: config.contentDir,
+    ...(runtime.cacheDir === undefined ? {} : { cacheDir: runtime.cacheDir }),
+    ...(runtime.parseThreads === undefined ? {} : { threads: runtime.parseThreads }),
+    // Items are published when they first appeared: the first-seen ledger under STATE_DIR (docs/item-dates.md).
+    stateDir: runtime.stateDir,
+  });
+  if (shutdown.stopping) return;
+  live = started.live;
+  const start = started.report;
+  live.onRender = (ms) => metrics.renderSeconds.observe(ms / 1000);
+  const totals = subscribers.totals(live.catalog.index.topics.keys(), Date.now());
+  if (totals.byTopic.size > 0) live.setSubscribers(totals);
+  swapped();
+  logProblems(live.catalog.problems);
+  const { load } = start;
+  console.log(
+    `loaded ${start.documents} documents in ${live.catalog.index.topics.size} topics (${start.problems} problems) from ${config.contentDir}: ` +
+      `${load.parsed} parsed, ${load.fromCache} from cache (${load.cache}${load.cacheDetail ? `: ${load.cacheDetail}` : ''}), ${load.threads} threads`,
+  );
+  report('loaded', { ...start });
+  metrics.startupSeconds.set({ phase: 'loaded' }, performance.now() / 1000);
+  door.open();
+
+  // 4. Warm: every fixed route rendered, servable from memory. Compressed variants follow.
+  const site = live;
+  const warm = await site.warm(true, (rendered) => report('ready', { ...rendered }));
+  console.log(`ready: ${warm.routes} routes rendered in ${Math.round(warm.renderMs)} ms, compressed ${Math.round(warm.compressMs)} ms later`);
+  report('compressed', { ...warm });
+  metrics.startupSeconds.set({ phase: 'ready' }, performance.now() / 1000);
+
+  saveCache = (delayMs: number): void => {
+    clearTimeout(saving);
+    saving = setTimeout(() => {
+      const began = performance.now();
+      saveCacheNow(site)
+        .then((saved) => saved && report('cacheSaved', { ms: Math.round(performance.now() - began) }))
+        .catch((error: unknown) => console.error('could not write the document cache', error));
+    }, delayMs);
+  };
+  if (load.parsed > 0 || load.cache !== 'loaded') saveCache(0);
+
+  // 5. Edits made during the load and warm-up go in now.
+  startServing();
+
+  // Subscriber totals on the index and topics.json: refreshed at most every SUBSCRIBERS_REFRESH_MS,
+  // and only swapped in when a total changed (a new snapshot: new ETags for those two routes only).
+  refreshing = setInterval(() => {
+    const now = Date.now();
+    subscribers.prune(now);
+    const next = subscribers.totals(site.catalog.index.topics.keys(), now);
+    if (!sameSubscriberTotals(next, site.catalog.subscribers)) {
+      site.setSubscribers(next);
+      swapped();
+      void site.warm(true, undefined, [pathOf('home'), pathOf('topicsJson')]);
+    }
+    try {
+      subscribers.save(subscriberFile);
+    } catch (error) {
+      console.error(`could not write ${subscriberFile}`, error);
+    }
+  }, runtime.subscribersRefreshMs);
+  refreshing.unref();
 }
 
 await main();

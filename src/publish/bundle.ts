@@ -1,5 +1,6 @@
 import type { FeedDocument, Problem } from '../content/document.ts';
 import type { HealthReport } from './catalog.ts';
+import type { StaticFileEntry } from './static-files.ts';
 
 /** Bumped when the shape below changes; the Worker refuses a bundle of another version. */
 export const BUNDLE_VERSION = 1;
@@ -60,6 +61,8 @@ export interface DocumentsBundle extends BundleBase {
   readonly mode: 'documents';
   readonly documents: readonly FeedDocument[];
   readonly problems: readonly Problem[];
+  /** The icon and the documents' images among the static assets, by URL path (assets mode lists them in the manifest). */
+  readonly files?: Readonly<Record<string, StaticFileEntry>>;
 }
 
 /** Large corpora: every route prebuilt as a static asset, described by MANIFEST_FILE. */

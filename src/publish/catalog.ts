@@ -47,6 +47,16 @@ export interface Catalog {
   opml(format: FeedFormat, slugs?: readonly string[]): Representation | undefined;
   homePage(): Representation;
   topicPage(slug: string): Representation | undefined;
+  /** The page of one source's topics, or undefined when no topic has that source. */
+  sourcePage(source: string): Representation | undefined;
+  /** The index filtered to topics matching `query` (`/?q=`); undefined when not `dynamic`. */
+  topicFilter(query: string): Representation | undefined;
   topicsJson(): Representation;
   health(): HealthReport;
+  /**
+   * A static file by URL path (src/publish/static-files.ts): the site icon,
+   * or an image some served document shows (under MEDIA_PATH); undefined
+   * for anything else.
+   */
+  staticFile(path: string): Promise<Representation | undefined> | Representation | undefined;
 }

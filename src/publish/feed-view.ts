@@ -4,7 +4,7 @@ import type { FeedHistory, FeedView } from '../feeds/model.ts';
 import type { TopicSummary } from '../topics/topic-index.ts';
 import { newestUpdate } from '../topics/topic-index.ts';
 import { advertisesHub } from './changes.ts';
-import { feedUrls, topicBaseUrl, topicPageUrl } from './routes.ts';
+import { feedUrls, siteIconUrl, topicBaseUrl, topicPageUrl } from './routes.ts';
 import type { FeedScope } from '../topics/scope.ts';
 
 export const GENERATOR = 'topic-feeds';
@@ -51,8 +51,10 @@ export function buildFeedView(
     generator: GENERATOR,
     publisher: { name: site.siteTitle, url: `${site.siteUrl}/` },
     ...(site.websubHub !== undefined && advertisesHub(scope, history?.isArchive) && { hubs: [site.websubHub] }),
-    ...(site.iconUrl !== undefined && { iconUrl: site.iconUrl }),
-    ...(site.logoUrl !== undefined && { logoUrl: site.logoUrl }),
+    // The site icon (/apple-touch-icon.png, a square PNG) unless FEED_ICON_URL / FEED_LOGO_URL name others.
+    iconUrl: site.iconUrl ?? siteIconUrl(site),
+    logoUrl: site.logoUrl ?? siteIconUrl(site),
+    featuredImageInContent: site.featuredImageInContent,
     ...(history !== undefined && { history }),
   };
 }

@@ -7,20 +7,34 @@ import type { TopicIndex, TopicSummary } from '../topics/topic-index.ts';
 import { buildTopicIndex, newestUpdate } from '../topics/topic-index.ts';
 import { mergeNewestFirst, updatedMicros } from '../topics/order.ts';
 import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
-import { archivePath, archiveUrls, feedPath, feedUrls, pathOf, topicPagePath } from './routes.ts';
-import { contentValidators, windowValidators } from '../topics/validators.ts';
+import { archivePath, archiveUrls, feedPath, feedUrls, pathOf, sourcePagePath, topicPagePath } from './routes.ts';
+import type { SourceGroup } from '../topics/sources.ts';
+import { groupBySource, matchTopics } from '../topics/sources.ts';
+import { contentValidators, documentFingerprint, windowValidators } from '../topics/validators.ts';
 import { archivePageCount, archivePageItems, isSealedPage } from './archive.ts';
 import { IMMUTABLE_CACHE_CONTROL, feedCacheControl } from './cache-policy.ts';
 import { buildFeedView } from './feed-view.ts';
 import { renderOpml } from './opml.ts';
-import { renderFeedPreview, renderHomePage, renderTopicPage } from './pages.ts';
+import { renderFeedPreview, renderFilterPage, renderHomePage, renderSourcePage, renderTopicPage } from './pages.ts';
 import type { FeedOptions, HealthReport, Catalog } from './catalog.ts';
 import type { Representation } from './representation.ts';
 import { lazyRepresentation } from './representation.ts';
 import { renderTopicsJson } from './topics-json.ts';
+import type { StaticFileSource } from './static-files.ts';
+import { DEFAULT_SITE_ICON, iconRepresentations } from './static-files.ts';
+import { mediaFileOfPath, mediaPath } from './routes.ts';
+import type { SubscriberTotals } from './subscribers.ts';
+import { NO_SUBSCRIBER_TOTALS, subscriberFingerprint } from './subscribers.ts';
 
 /** Bumped whenever rendered bytes change for the same content, so caches revalidate. */
-export const OUTPUT_VERSION = '3';
+export const OUTPUT_VERSION = '4';
+
+/**
+ * Bumped when the HTML pages (index, topic, source and filter pages) change
+ * for the same content, so browsers revalidate them; feeds keep their ETags
+ * (a feed ETag change is a WebSub ping).
+ */
+export const PAGES_VERSION = '1';
 
 /** Variants (`?limit`, `?since`, combined topics, OPML subsets) live in a bounded cache, not forever. */
 const MAX_VARIANT_ENTRIES = 512;
@@ -64,6 +78,17 @@ export interface LiveCatalogOptions {
    * holds only the routes in flight.
    */
   readonly retain?: boolean;
+  /**
+   * Subscriber totals per topic (Node only) for the index and topics.json;
+   * part of their validators, so a change of totals is a new snapshot.
+   */
+  readonly subscribers?: SubscriberTotals;
+  /**
+   * Bytes of the static files (the documents' local images, the site icon):
+   * the content folder on Node, static assets on the Worker. Without one, the
+   * built-in icon is served and no image.
+   */
+  readonly files?: StaticFileSource;
 }
 
 /**
@@ -75,7 +100,11 @@ export class LiveCatalog implements Catalog {
   readonly dynamic = true;
   readonly index: TopicIndex;
   readonly problems: readonly Problem[];
+  readonly subscribers: SubscriberTotals;
   private readonly stamp: string;
+  /** The stamp of the HTML pages: `stamp` plus PAGES_VERSION. */
+  private readonly pageStamp: string;
+  private sourceGroups: ReadonlyMap<string, SourceGroup> | undefined;
   private readonly cacheControl: string;
   private readonly fixed = new Map<string, Representation>();
   private readonly retain: boolean;
@@ -88,9 +117,31 @@ export class LiveCatalog implements Catalog {
   ) {
     this.index = options.index ?? buildTopicIndex(loaded.documents);
     this.retain = options.retain ?? true;
+    this.subscribers = options.subscribers ?? NO_SUBSCRIBER_TOTALS;
     this.problems = loaded.problems;
     this.stamp = `${OUTPUT_VERSION}\u0000${configStamp(site)}`;
+    this.pageStamp = `${this.stamp}\u0000pages ${PAGES_VERSION}`;
     this.cacheControl = feedCacheControl(site);
+    this.files = options.files;
+  }
+
+  private readonly files: StaticFileSource | undefined;
+  /** Content-folder paths of the local images that served documents show: the only media served. */
+  private mediaFiles: Set<string> | undefined;
+
+  staticFile(path: string): ReturnType<Catalog['staticFile']> {
+    if (path === pathOf('favicon') || path === pathOf('appleTouchIcon')) {
+      if (this.files) return this.files.get({ path });
+      const icons = iconRepresentations(DEFAULT_SITE_ICON);
+      return path === pathOf('favicon') ? icons.ico : icons.png;
+    }
+    const file = mediaFileOfPath(path);
+    if (file === undefined || this.files === undefined) return undefined;
+    if (!this.mediaFiles) {
+      this.mediaFiles = new Set();
+      for (const document of this.index.all) if (document.image?.file !== undefined) this.mediaFiles.add(document.image.file);
+    }
+    return this.mediaFiles.has(file) ? this.files.get({ path: mediaPath(file), file }) : undefined;
   }
 
   hasTopic(slug: string): boolean {
@@ -183,10 +234,10 @@ export class LiveCatalog implements Catalog {
     return this.cached(path, true, () => {
       const newest = take(this.index.all, this.site.feedLimit);
       return lazyRepresentation(
-        contentValidators(path, this.stamp, this.topicFingerprint(newest), this.newestMs()),
+        contentValidators(path, this.pageStamp, [...this.topicFingerprint(newest), ...subscriberFingerprint(this.subscribers)], this.listingModifiedMs()),
         HTML_TYPE,
         this.cacheControl,
-        () => renderHomePage(this.site, this.index, newest),
+        () => renderHomePage(this.site, this.index, newest, this.subscribers.byTopic),
       );
     });
   }
@@ -198,10 +249,46 @@ export class LiveCatalog implements Catalog {
     return this.cached(path, true, () => {
       const window = take(topic.documents, this.site.feedLimit);
       return lazyRepresentation(
-        windowValidators(`${path}\u0000${topic.summary.count}${this.scopeStamp({ kind: 'topic', slug })}`, this.stamp, window),
+        windowValidators(`${path}\u0000${topic.summary.count}${this.scopeStamp({ kind: 'topic', slug })}`, this.pageStamp, window),
         HTML_TYPE,
         this.cacheControl,
         () => renderTopicPage(this.site, topic.summary, window),
+      );
+    });
+  }
+
+  /** Topics grouped by source (the part of a topic name before its colon), in slug order. */
+  sources(): readonly SourceGroup[] {
+    return [...this.sourceMap().values()];
+  }
+
+  /** A source's page: its topics' rows, so its ETag covers each topic's summary. */
+  sourcePage(source: string): Representation | undefined {
+    const group = this.sourceMap().get(source);
+    if (!group) return undefined;
+    const path = sourcePagePath(source);
+    return this.cached(path, true, () =>
+      lazyRepresentation(
+        contentValidators(path, this.pageStamp, [group.name, ...group.topics.flatMap(summaryParts)], group.lastModMs),
+        HTML_TYPE,
+        this.cacheControl,
+        () => renderSourcePage(this.site, group),
+      ),
+    );
+  }
+
+  /** `/?q=`: topics matching a (parsed, length-checked) query; a variant in the bounded cache. */
+  topicFilter(query: string): Representation {
+    const key = `${pathOf('home')}?q=${query}`;
+    return this.cached(key, false, () => {
+      const matches = matchTopics(this.index.topicList, query);
+      let modifiedMs = 0;
+      for (const topic of matches) if (topic.lastModMs > modifiedMs) modifiedMs = topic.lastModMs;
+      return lazyRepresentation(
+        contentValidators(key, this.pageStamp, matches.flatMap(summaryParts), modifiedMs),
+        HTML_TYPE,
+        this.cacheControl,
+        () => renderFilterPage(this.site, query, matches),
       );
     });
   }
@@ -210,10 +297,10 @@ export class LiveCatalog implements Catalog {
     const path = pathOf('topicsJson');
     return this.cached(path, true, () =>
       lazyRepresentation(
-        contentValidators(path, this.stamp, this.topicFingerprint([]), this.newestMs()),
+        contentValidators(path, this.stamp, [...this.topicFingerprint([]), ...subscriberFingerprint(this.subscribers)], this.listingModifiedMs()),
         JSON_TYPE,
         this.cacheControl,
-        () => renderTopicsJson(this.site, this.index),
+        () => renderTopicsJson(this.site, this.index, this.subscribers.byTopic),
       ),
     );
   }
@@ -274,6 +361,16 @@ export class LiveCatalog implements Catalog {
     return representation;
   }
 
+  private sourceMap(): ReadonlyMap<string, SourceGroup> {
+    this.sourceGroups ??= new Map(groupBySource(this.index.topicList).map((group) => [group.slug, group]));
+    return this.sourceGroups;
+  }
+
+  /** Pages that list topics changed when a document did, or when the subscriber totals they show were taken. */
+  private listingModifiedMs(): number {
+    return Math.max(this.newestMs(), this.subscribers.asOfMs);
+  }
+
   private newestMs(): number {
     return newestUpdate(this.index.all)?.updatedMs ?? 0;
   }
@@ -281,10 +378,15 @@ export class LiveCatalog implements Catalog {
   /** What pages listing topics depend on: each topic's label, count and newest lastMod. */
   private topicFingerprint(documents: readonly FeedDocument[]): string[] {
     const parts: string[] = [];
-    for (const topic of this.index.topicList) parts.push(topic.slug, topic.name, topic.label, String(topic.count), topic.lastMod);
-    for (const document of documents) parts.push(document.id, document.lastMod, document.revision ?? '');
+    for (const topic of this.index.topicList) parts.push(...summaryParts(topic));
+    for (const document of documents) documentFingerprint(parts, document);
     return parts;
   }
+}
+
+/** What a topic's row on a page shows: slug, name, label, count and newest lastMod. */
+function summaryParts(topic: TopicSummary): string[] {
+  return [topic.slug, topic.name, topic.label, String(topic.count), topic.lastMod];
 }
 
 function take(documents: readonly FeedDocument[], limit: number): readonly FeedDocument[] {

@@ -4,7 +4,9 @@ import type { FeedDocument } from '../content/document.ts';
 import { escapeXmlAttr as escapeHtml } from '../feeds/xml.ts';
 import type { FeedFormat, FeedView } from '../feeds/model.ts';
 import type { TopicIndex, TopicSummary } from '../topics/topic-index.ts';
-import { feedUrls, pathOf, topicPageUrl } from './routes.ts';
+import type { SourceGroup } from '../topics/sources.ts';
+import { MAX_FILTER_LENGTH, groupBySource, sourceOf } from '../topics/sources.ts';
+import { faviconUrl, feedUrls, pathOf, siteIconUrl, sourcePageUrl, topicPageUrl } from './routes.ts';
 import { feedTitle } from './feed-view.ts';
 
 const STYLESHEET = `
@@ -22,6 +24,8 @@ li{margin:.5rem 0}
 article.item{border-top:1px solid #8884;padding-top:.5rem;margin-top:1rem}
 article.item img{max-width:100%;height:auto}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem}
+form.filter{margin:1rem 0}
+form.filter input,form.filter button{font:inherit;padding:.2rem .4rem}
 `.trim();
 
 const encoder = new TextEncoder();
@@ -38,7 +42,8 @@ export const PAGE_CSP = [
   `style-src 'sha256-${base64(sha256(encoder.encode(STYLESHEET)))}'`,
   'img-src https: http:',
   "base-uri 'none'",
-  "form-action 'none'",
+  // The topic filter on the index is a plain GET form to this site.
+  "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
 
@@ -69,6 +74,8 @@ function layout(site: SiteConfig, title: string, head: string, body: string): st
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="${escapeHtml(site.iconUrl ?? faviconUrl(site))}">
+<link rel="apple-touch-icon" href="${escapeHtml(siteIconUrl(site))}">
 <title>${escapeHtml(title)}</title>
 ${head}
 <style>${STYLESHEET}</style>
@@ -93,26 +100,87 @@ function itemList(documents: readonly FeedDocument[]): string {
   return `<ol>\n${items.join('\n')}\n</ol>`;
 }
 
-export function renderHomePage(site: SiteConfig, index: TopicIndex, newest: readonly FeedDocument[]): string {
-  const overall = feedUrls(site, { kind: 'all' });
-  const rows = index.topicList.map(
-    (topic) => `<tr><th scope="row"><a href="${escapeHtml(topicPageUrl(site, topic.slug))}">${escapeHtml(topic.label)}</a></th>
+/** Up to this many topics the index lists every topic itself; above it, it lists sources, each with its own page. */
+export const INDEX_LIST_ALL_MAX = 200;
+
+/** A filter page lists at most this many matching topics, and says how many more there are. */
+export const FILTER_RESULTS_MAX = 200;
+
+const TOPIC_TABLE_HEAD = '<thead><tr><th scope="col">Topic</th><th scope="col">Source category</th><th scope="col">Items</th><th scope="col">Last updated</th><th scope="col">Feeds</th></tr></thead>';
+
+/**
+ * One topic as a table row (under TOPIC_TABLE_HEAD): the one place a topic
+ * row is rendered, for the index, the source pages and the filter results.
+ * What a row shows must be in those pages' validators (live-catalog.ts).
+ */
+function topicRow(site: SiteConfig, topic: TopicRowView): string {
+  return `<tr><th scope="row"><a href="${escapeHtml(topicPageUrl(site, topic.slug))}">${escapeHtml(topic.label)}</a>${subscriberNote(topic.subscribers)}</th>
 <td>${escapeHtml(topic.name)}</td><td>${topic.count}</td><td><time datetime="${escapeHtml(topic.lastMod)}">${utcDay(topic.lastModMs)}</time></td>
-<td class="feeds">${feedLinks(feedUrls(site, { kind: 'topic', slug: topic.slug }))}</td></tr>`,
+<td class="feeds">${feedLinks(feedUrls(site, { kind: 'topic', slug: topic.slug }))}</td></tr>`;
+}
+
+/** A topic row's data; `subscribers`: the aggregator-reported total (Node, index only; docs/operations.md). */
+type TopicRowView = TopicSummary & { readonly subscribers?: number | undefined };
+
+function subscriberNote(subscribers: number | undefined): string {
+  return subscribers === undefined || subscribers <= 0 ? '' : `<br><span class="meta">${subscribers === 1 ? '1 subscriber' : `${subscribers} subscribers`}</span>`;
+}
+
+function topicTable(site: SiteConfig, topics: readonly TopicRowView[]): string {
+  return `<table>
+${TOPIC_TABLE_HEAD}
+<tbody>
+${topics.map((topic) => topicRow(site, topic)).join('\n')}
+</tbody>
+</table>`;
+}
+
+function sourceTable(site: SiteConfig, groups: readonly SourceGroup[]): string {
+  const rows = groups.map(
+    (group) => `<tr><th scope="row"><a href="${escapeHtml(sourcePageUrl(site, group.slug))}">${escapeHtml(group.name)}</a></th><td>${group.topics.length}</td><td><time datetime="${new Date(group.lastModMs).toISOString()}">${utcDay(group.lastModMs)}</time></td></tr>`,
   );
+  return `<table>
+<thead><tr><th scope="col">Source</th><th scope="col">Topics</th><th scope="col">Last updated</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
+
+/** The topic filter: a plain GET form to the index (`/?q=`), answered by the server; no script. */
+function filterForm(site: SiteConfig, query = ''): string {
+  return `<form class="filter" role="search" method="get" action="${escapeHtml(`${site.siteUrl}${pathOf('home')}`)}">
+<label for="q">Filter topics by name</label> <input id="q" name="q" type="search" maxlength="${MAX_FILTER_LENGTH}" value="${escapeHtml(query)}"> <button type="submit">Filter</button>
+</form>`;
+}
+
+/**
+ * The index. Up to INDEX_LIST_ALL_MAX topics it lists every topic; above,
+ * it lists the sources (each links its page of topics) and offers the
+ * filter, so the page stays small and every topic is two clicks away.
+ */
+export function renderHomePage(site: SiteConfig, index: TopicIndex, newest: readonly FeedDocument[], subscribers?: ReadonlyMap<string, number>): string {
+  const overall = feedUrls(site, { kind: 'all' });
+  const topics = index.topicList;
+  let listing: string;
+  if (topics.length <= INDEX_LIST_ALL_MAX) {
+    const rows = subscribers === undefined || subscribers.size === 0 ? topics : topics.map((topic) => ({ ...topic, subscribers: subscribers.get(topic.slug) }));
+    listing = `<h2>Topics</h2>\n${topicTable(site, rows)}`;
+  }
+  else {
+    const groups = groupBySource(topics);
+    listing = `<h2>Topics by source</h2>
+<p>${topics.length} topics from ${groups.length} sources. Pick a source to see its topics, or filter the topics by name.</p>
+${filterForm(site)}
+${sourceTable(site, groups)}`;
+  }
   const body = `<header>
 <h1>${escapeHtml(site.siteTitle)}</h1>
 <p>${escapeHtml(site.siteDescription)}</p>
 <p class="feeds">All topics: ${feedLinks(overall)} · <a href="${escapeHtml(`${site.siteUrl}${pathOf('topicsJson')}`)}">topics.json</a> · <a href="${escapeHtml(`${site.siteUrl}${pathOf('opml')}`)}">Subscribe to all topics (OPML)</a></p>
 </header>
 <main>
-<h2>Topics</h2>
-<table>
-<thead><tr><th scope="col">Topic</th><th scope="col">Source category</th><th scope="col">Items</th><th scope="col">Last updated</th><th scope="col">Feeds</th></tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody>
-</table>
+${listing}
 <h2>Latest</h2>
 ${itemList(newest)}
 </main>`;
@@ -122,8 +190,9 @@ ${itemList(newest)}
 export function renderTopicPage(site: SiteConfig, topic: TopicSummary, documents: readonly FeedDocument[]): string {
   const urls = feedUrls(site, { kind: 'topic', slug: topic.slug });
   const title = feedTitle(site, topic);
+  const source = sourceOf(topic.name);
   const body = `<header>
-<p><a href="${escapeHtml(`${site.siteUrl}/`)}">${escapeHtml(site.siteTitle)}</a></p>
+<p><a href="${escapeHtml(`${site.siteUrl}/`)}">${escapeHtml(site.siteTitle)}</a> › <a href="${escapeHtml(sourcePageUrl(site, source.slug))}">${escapeHtml(source.name)}</a></p>
 <h1>${escapeHtml(topic.label)}</h1>
 <p>${escapeHtml(topic.name)} · ${topic.count} items</p>
 <p class="feeds">Subscribe: ${feedLinks(urls)}</p>
@@ -133,6 +202,44 @@ export function renderTopicPage(site: SiteConfig, topic: TopicSummary, documents
 ${itemList(documents)}
 </main>`;
   return layout(site, title, autodiscovery(title, urls), body);
+}
+
+/** One source's topics: the page the index links on large taxonomies. */
+export function renderSourcePage(site: SiteConfig, group: SourceGroup): string {
+  const body = `<header>
+<p><a href="${escapeHtml(`${site.siteUrl}/`)}">${escapeHtml(site.siteTitle)}</a></p>
+<h1>${escapeHtml(group.name)}</h1>
+<p>${group.topics.length === 1 ? '1 topic' : `${group.topics.length} topics`} from this source.</p>
+</header>
+<main>
+<h2>Topics</h2>
+${topicTable(site, group.topics)}
+</main>`;
+  return layout(site, `${group.name} · ${site.siteTitle}`, '', body);
+}
+
+/**
+ * Answer to `/?q=`: the topics matching `query` (already length-checked),
+ * the first FILTER_RESULTS_MAX of them, with the form filled in again.
+ */
+export function renderFilterPage(site: SiteConfig, query: string, matches: readonly TopicSummary[]): string {
+  const shown = matches.length > FILTER_RESULTS_MAX ? matches.slice(0, FILTER_RESULTS_MAX) : matches;
+  const quoted = `“${escapeHtml(query)}”`;
+  let summary: string;
+  if (matches.length === 0) summary = `No topic matches ${quoted}.`;
+  else if (matches.length === 1) summary = `1 topic matches ${quoted}.`;
+  else summary = `${matches.length} topics match ${quoted}.`;
+  if (shown.length < matches.length) summary += ` The first ${shown.length} are listed; add more of the name to narrow the list.`;
+  const body = `<header>
+<p><a href="${escapeHtml(`${site.siteUrl}/`)}">${escapeHtml(site.siteTitle)}</a></p>
+<h1>Topics matching ${quoted}</h1>
+</header>
+<main>
+${filterForm(site, query)}
+<p>${summary}</p>
+${shown.length > 0 ? `<h2>Matching topics</h2>\n${topicTable(site, shown)}\n` : ''}<p><a href="${escapeHtml(`${site.siteUrl}/`)}">All topics</a></p>
+</main>`;
+  return layout(site, `Topics matching “${query}” · ${site.siteTitle}`, '', body);
 }
 
 const FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' };
@@ -160,7 +267,7 @@ export function renderFeedPreview(site: SiteConfig, view: FeedView, format: Feed
       ? `<p><a href="${escapeHtml(document.externalUrl)}">Read the original${document.publisher ? ` on ${escapeHtml(document.publisher)}` : ''}</a></p>`
       : '';
     const image = document.image
-      ? `<img src="${escapeHtml(document.image.url)}" alt="${escapeHtml(document.image.alt)}" loading="lazy">`
+      ? `<img src="${escapeHtml(document.image.url)}" alt="${escapeHtml(document.image.alt)}"${document.image.width !== undefined && document.image.height !== undefined ? ` width="${document.image.width}" height="${document.image.height}"` : ''} loading="lazy">`
       : '';
     return `<article class="item">
 <h3><a href="${escapeHtml(document.permalink)}">${escapeHtml(document.title)}</a></h3>

@@ -1,7 +1,7 @@
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedFormat } from '../feeds/model.ts';
 import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
-import { archivePath, feedPath, pathOf, topicPagePath } from './routes.ts';
+import { archivePath, feedPath, mediaFileOfPath, mediaPath, pathOf, sourcePagePath, topicPagePath } from './routes.ts';
 import type { AssetManifest, AssetsBundle } from './bundle.ts';
 import { manifestEntry } from './bundle.ts';
 import { httpDate } from '../topics/validators.ts';
@@ -52,8 +52,24 @@ export class PrebuiltCatalog implements Catalog {
     return this.route(topicPagePath(slug));
   }
 
+  sourcePage(source: string): Representation | undefined {
+    return this.route(sourcePagePath(source));
+  }
+
+  /** Not prebuilt: the app answers `?q=` on a static deployment with a 400. */
+  topicFilter(): undefined {
+    return undefined;
+  }
+
   topicsJson(): Representation {
     return this.required(pathOf('topicsJson'));
+  }
+
+  /** The icon and the documents' images, as build:content recorded them in the manifest. */
+  staticFile(path: string): Representation | undefined {
+    if (path === pathOf('favicon') || path === pathOf('appleTouchIcon')) return this.route(path);
+    const file = mediaFileOfPath(path);
+    return file === undefined ? undefined : this.route(mediaPath(file));
   }
 
   health(): HealthReport {

@@ -5,7 +5,7 @@ import type { ArchivedScope } from '../topics/scope.ts';
 import type { LiveCatalog } from './live-catalog.ts';
 import type { Representation } from './representation.ts';
 import type { RouteKind } from './routes.ts';
-import { archivePath, feedPath, opmlFile, pathOf, topicPagePath } from './routes.ts';
+import { archivePath, feedPath, opmlFile, pathOf, sourcePagePath, topicPagePath } from './routes.ts';
 
 export interface PublishedRoute {
   /** Lookup key: the URL path, plus `#preview` or `#<format>` for variants of one path. */
@@ -33,7 +33,8 @@ export function opmlKey(format: FeedFormat): string {
 /**
  * Every fixed route with content, in a stable order: what static export and
  * the Worker assets build write. Variants that depend on the query
- * (`?limit`, `?since`, OPML subsets) and combined topics are not included.
+ * (`?limit`, `?since`, OPML subsets, the `?q=` topic filter) and combined
+ * topics are not included.
  */
 export function* publishedRoutes(catalog: LiveCatalog, index: TopicIndex = catalog.index): Generator<PublishedRoute> {
   yield route(pathOf('home'), 'html', catalog.homePage());
@@ -41,6 +42,10 @@ export function* publishedRoutes(catalog: LiveCatalog, index: TopicIndex = catal
   for (const format of FEED_FORMATS) {
     const opml = catalog.opml(format);
     if (opml) yield { key: opmlKey(format), path: pathOf('opml'), kind: 'opml', file: opmlFile(format), representation: opml, ...(format === 'rss' ? {} : { variant: format }) };
+  }
+  for (const source of catalog.sources()) {
+    const page = catalog.sourcePage(source.slug);
+    if (page) yield route(sourcePagePath(source.slug), 'html', page);
   }
   yield* scopeRoutes(catalog, { kind: 'all' });
   for (const slug of index.topics.keys()) {

@@ -6,20 +6,22 @@
  * (http/app.ts) and renderer.
  */
 import type { SiteConfig } from '../config/config.ts';
+import { MEDIA_PATH } from '../config/config.ts';
+import { contentRelativePath, mediaUrlPath, servedImageType } from '../content/image.ts';
 import { FEED_FORMATS } from '../topics/formats.ts';
 import type { FeedFormat } from '../topics/formats.ts';
 import type { ArchivedScope, FeedScope, FeedUrls } from '../topics/scope.ts';
 
-export type RouteKind = 'feed' | 'json' | 'html' | 'opml';
+export type RouteKind = 'feed' | 'json' | 'html' | 'opml' | 'file';
 
 /** How a response may be cached: by the feed policy, immutable once sealed, or never. */
-export type CachePolicy = 'feed' | 'sealed-archive' | 'no-store' | 'redirect';
+export type CachePolicy = 'feed' | 'sealed-archive' | 'no-store' | 'redirect' | 'static-file';
 
 export interface RouteSpec {
-  /** Hono path pattern: `:slug`, `:slugs`, `:page` and `:file` (a feed file name) are parameters. */
+  /** Hono path pattern: `:slug`, `:slugs`, `:source`, `:page` and `:file` (a feed file name) are parameters. */
   readonly pattern: string;
   /** What the body is; `redirect` and `health` routes carry no representation. */
-  readonly kind: RouteKind | 'redirect' | 'health';
+  readonly kind: RouteKind | 'redirect' | 'health' | 'metrics';
   /** Serves every feed format, one per `:file` name. */
   readonly formats: boolean;
   readonly cache: CachePolicy;
@@ -38,7 +40,17 @@ export const ROUTES = {
   home: spec('/', 'html'),
   topicsJson: spec('/topics.json', 'json'),
   health: spec('/healthz', 'health', { cache: 'no-store', fixed: false }),
+  /** Prometheus metrics: served by the Node shell only (src/node/metrics.ts); 404 elsewhere. */
+  metrics: spec('/metrics', 'metrics', { cache: 'no-store', fixed: false }),
   opml: spec('/opml.xml', 'opml'),
+  /**
+   * Static files (src/publish/static-files.ts): the site icon, and the images
+   * beside the documents under MEDIA_PATH. Their URLs are not rendered ahead:
+   * build:content and export copy the files, `_headers` has their own rules.
+   */
+  favicon: spec('/favicon.ico', 'file', { cache: 'static-file', fixed: false }),
+  appleTouchIcon: spec('/apple-touch-icon.png', 'file', { cache: 'static-file', fixed: false }),
+  media: spec(`${MEDIA_PATH}*`, 'file', { cache: 'static-file', fixed: false }),
   feed: spec('/:file', 'feed', { formats: true, preview: true }),
   topicFeed: spec('/topic/:slug/:file', 'feed', { formats: true, preview: true }),
   archive: spec('/archive/:page/:file', 'feed', { formats: true, cache: 'sealed-archive' }),
@@ -46,6 +58,9 @@ export const ROUTES = {
   topicPage: spec('/topic/:slug/', 'html'),
   topicPageWithoutSlash: spec('/topic/:slug', 'redirect', { cache: 'redirect', fixed: false }),
   combinedFeed: spec('/topics/:slugs/:file', 'feed', { formats: true, preview: true, fixed: false }),
+  /** One source's topics (the part of a topic name before its colon): the index links here on large taxonomies. */
+  sourcePage: spec('/sources/:source/', 'html'),
+  sourcePageWithoutSlash: spec('/sources/:source', 'redirect', { cache: 'redirect', fixed: false }),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;
@@ -69,7 +84,7 @@ export function formatOfFile(file: string): FeedFormat | undefined {
 /** Separator of combined topics in a path: `/topics/a+b/rss.xml`. */
 export const COMBINED_SEPARATOR = '+';
 
-export type RouteParams = Readonly<Partial<Record<'slug' | 'slugs' | 'page' | 'file', string>>>;
+export type RouteParams = Readonly<Partial<Record<'slug' | 'slugs' | 'source' | 'page' | 'file', string>>>;
 
 /** A pattern with its parameters filled in. */
 export function pathOf(name: RouteName, params: RouteParams = {}): string {
@@ -102,9 +117,50 @@ export function matchRoute(path: string): { readonly name: RouteName; readonly p
   return undefined;
 }
 
+/** URL path of a local image, from its path in the content folder (each segment percent-encoded). */
+export function mediaPath(file: string): string {
+  return `${MEDIA_PATH}${mediaUrlPath(file)}`;
+}
+
+/**
+ * The content-folder path a media URL path names, or undefined: every
+ * segment decoded once and checked (no empty, `.`, `..` or hidden segment, no
+ * encoded `/` or `\\`, no control character), and only served image types.
+ */
+export function mediaFileOfPath(path: string): string | undefined {
+  if (!path.startsWith(MEDIA_PATH)) return undefined;
+  const segments: string[] = [];
+  for (const raw of path.slice(MEDIA_PATH.length).split('/')) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    if (segment === '' || segment === '.' || segment === '..' || segment.includes('/')) return undefined;
+    segments.push(segment);
+  }
+  const file = contentRelativePath(segments);
+  return file !== undefined && file.split('/').length === segments.length && servedImageType(file) !== undefined ? file : undefined;
+}
+
+export function faviconUrl(site: SiteConfig): string {
+  return `${site.siteUrl}${pathOf('favicon')}`;
+}
+
+/** The site icon as a PNG: apple-touch-icon, and the feeds' icon and logo unless FEED_ICON_URL / FEED_LOGO_URL say otherwise. */
+export function siteIconUrl(site: SiteConfig): string {
+  return `${site.siteUrl}${pathOf('appleTouchIcon')}`;
+}
+
 /** Path of a scope's page (the home page for all), always with a trailing slash. */
 export function topicPagePath(slug: string): string {
   return pathOf('topicPage', { slug });
+}
+
+/** Path of a source's page (its topics), with a trailing slash. */
+export function sourcePagePath(source: string): string {
+  return pathOf('sourcePage', { source });
 }
 
 export function feedPath(scope: FeedScope, format: FeedFormat): string {
@@ -150,6 +206,10 @@ export function archiveUrls(site: SiteConfig, scope: ArchivedScope, page: number
 
 export function topicPageUrl(site: SiteConfig, slug: string): string {
   return `${site.siteUrl}${topicPagePath(slug)}`;
+}
+
+export function sourcePageUrl(site: SiteConfig, source: string): string {
+  return `${site.siteUrl}${sourcePagePath(source)}`;
 }
 
 /** Base URL below which topic pages live (`${siteUrl}/topic/`): category domains point there. */

@@ -448,3 +448,50 @@ export class SubscriberCounts {
     if (victim !== undefined && entries.delete(victim)) this.#size--;
   }
 }
+
+/**
+ * Per-topic subscriber totals at one moment, as the index and topics.json
+ * show them. Immutable: a catalog holds one, and it is part of those two
+ * representations' validators, so one ETag always names one body. The Node
+ * shell takes a new one at most every SUBSCRIBERS_REFRESH_MS, and only swaps
+ * it in when a total changed.
+ */
+export interface SubscriberTotals {
+  /** Topic slug -> sum of the totals of its feeds (RSS, Atom, JSON Feed); only topics with a report above 0. */
+  readonly byTopic: ReadonlyMap<string, number>;
+  /** When the totals were taken (ms since the epoch); 0 for none. Part of Last-Modified when there are totals. */
+  readonly asOfMs: number;
+}
+
+export const NO_SUBSCRIBER_TOTALS: SubscriberTotals = Object.freeze({ byTopic: new Map<string, number>(), asOfMs: 0 });
+
+/** The totals per topic slug, from the feed paths each topic has (`feedPaths(slug)`). */
+export function topicSubscriberTotals(
+  counts: SubscriberCounts,
+  slugs: Iterable<string>,
+  feedPaths: (slug: string) => readonly string[],
+  nowMs: number,
+): SubscriberTotals {
+  const byTopic = new Map<string, number>();
+  for (const slug of slugs) {
+    let total = 0;
+    for (const path of feedPaths(slug)) total += counts.total(path);
+    if (total > 0) byTopic.set(slug, total);
+  }
+  return byTopic.size === 0 ? NO_SUBSCRIBER_TOTALS : { byTopic, asOfMs: nowMs };
+}
+
+/** Same numbers for the same topics (the time taken does not matter). */
+export function sameSubscriberTotals(a: SubscriberTotals, b: SubscriberTotals): boolean {
+  if (a.byTopic.size !== b.byTopic.size) return false;
+  for (const [slug, total] of a.byTopic) if (b.byTopic.get(slug) !== total) return false;
+  return true;
+}
+
+/** What the totals add to a validator: sorted `slug=total` pairs and the time taken (empty for none). */
+export function subscriberFingerprint(totals: SubscriberTotals): string[] {
+  if (totals.byTopic.size === 0) return [];
+  const parts = ['subscribers', String(totals.asOfMs)];
+  for (const slug of [...totals.byTopic.keys()].sort()) parts.push(slug, String(totals.byTopic.get(slug)));
+  return parts;
+}

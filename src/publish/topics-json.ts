@@ -15,10 +15,12 @@ export interface TopicsDocument {
     readonly updated: string;
     readonly url: string;
     readonly feeds: Readonly<Record<'rss' | 'atom' | 'json', string>>;
+    /** Node server only, when aggregators reported any: the sum over the topic's three feeds (see docs/operations.md). */
+    readonly subscribers?: number;
   }[];
 }
 
-export function renderTopicsJson(site: SiteConfig, index: TopicIndex): string {
+export function renderTopicsJson(site: SiteConfig, index: TopicIndex, subscribers?: ReadonlyMap<string, number>): string {
   const document: TopicsDocument = {
     title: site.siteTitle,
     home_page_url: `${site.siteUrl}/`,
@@ -32,6 +34,7 @@ export function renderTopicsJson(site: SiteConfig, index: TopicIndex): string {
       updated: new Date(topic.lastModMs).toISOString(),
       url: topicPageUrl(site, topic.slug),
       feeds: feedUrls(site, { kind: 'topic', slug: topic.slug }),
+      ...(subscribers?.has(topic.slug) ? { subscribers: subscribers.get(topic.slug) } : {}),
     })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

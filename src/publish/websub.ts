@@ -13,7 +13,14 @@ export interface WebSubOptions {
   /** URLs per request; hubs cap the request size. */
   readonly batchSize?: number;
   readonly timeoutMs?: number;
+  /**
+   * Told of every outcome (metrics): `sent` when a batch was accepted,
+   * `attempt-failed` for each failed try, `gave-up` when a batch ran out of tries.
+   */
+  readonly onOutcome?: (outcome: WebSubOutcome, urls: number) => void;
 }
+
+export type WebSubOutcome = 'sent' | 'attempt-failed' | 'gave-up';
 
 export class WebSubPublisher {
   private readonly fetchImpl: typeof fetch;
@@ -56,14 +63,17 @@ export class WebSubPublisher {
         await response.body?.cancel();
         if (response.ok) {
           this.log(`websub: pinged ${this.options.hub} for ${urls.length} feed(s)`);
+          this.options.onOutcome?.('sent', urls.length);
           return;
         }
         this.log(`websub: hub answered ${response.status} (attempt ${attempt}/${attempts})`);
       } catch (error) {
         this.log(`websub: ping failed: ${error instanceof Error ? error.message : String(error)} (attempt ${attempt}/${attempts})`);
       }
+      this.options.onOutcome?.('attempt-failed', urls.length);
       if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, base * 2 ** (attempt - 1)));
     }
+    this.options.onOutcome?.('gave-up', urls.length);
     this.log(`websub: giving up on ${urls.length} feed URL(s) after ${attempts} attempts`);
   }
 }

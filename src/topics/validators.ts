@@ -29,13 +29,29 @@ export function httpDate(ms: number): string {
 }
 
 /**
- * Validators for a feed window, computed from ids and raw lastMods only, so a
- * 304 never needs a render. The route and the stamp are part of the tag: an
- * item leaving the window, or a config change, changes it too.
+ * What a document contributes to a tag: its id, raw lastMod and source
+ * revision, and its published instant (the first-seen ledger's, which can
+ * differ for the same lastMod: a ledger started again, or a build without it).
+ */
+export function documentFingerprint(parts: string[], document: FeedDocument): void {
+  parts.push(document.id, document.lastMod, document.revision ?? '', String(document.publishedMs), imageFacts(document));
+}
+
+/** The measured image facts a feed shows: an image replaced beside an unchanged document changes the tag. */
+function imageFacts(document: FeedDocument): string {
+  const image = document.image;
+  return image === undefined ? '' : `${image.mimeType} ${image.width ?? ''}x${image.height ?? ''} ${image.bytes ?? ''}`;
+}
+
+/**
+ * Validators for a feed window, computed from the documents' fields only
+ * (`documentFingerprint`), so a 304 never needs a render. The route and the
+ * stamp are part of the tag: an item leaving the window, or a config change,
+ * changes it too.
  */
 export function windowValidators(key: string, stamp: string, window: readonly FeedDocument[]): Validators {
   const parts: string[] = [key, stamp];
-  for (const document of window) parts.push(document.id, document.lastMod, document.revision ?? '');
+  for (const document of window) documentFingerprint(parts, document);
   const lastModifiedMs = newestUpdate(window)?.updatedMs ?? 0;
   return { etag: `"${shortHash(parts)}"`, lastModifiedMs, lastModified: httpDate(lastModifiedMs) };
 }

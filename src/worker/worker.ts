@@ -9,6 +9,8 @@ import { BUNDLE_VERSION, MANIFEST_FILE } from '../publish/bundle.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import { PrebuiltCatalog } from '../publish/prebuilt.ts';
 import type { Catalog } from '../publish/catalog.ts';
+import type { StaticFileEntry, StaticFileSource } from '../publish/static-files.ts';
+import { entryRepresentation } from '../publish/static-files.ts';
 
 interface AssetsBinding {
   fetch(request: Request): Promise<Response>;
@@ -49,10 +51,25 @@ function catalogFor(c: Context): Catalog {
   if (publication) return publication;
   if (bundle.version !== BUNDLE_VERSION) throw new Error(`content bundle version ${bundle.version}, expected ${BUNDLE_VERSION}`);
   if (bundle.mode === 'documents') {
-    publication = new LiveCatalog(siteFor(env<Record<string, unknown>>(c)), bundle);
+    const bindings = env<Record<string, unknown>>(c);
+    publication = new LiveCatalog(siteFor(bindings), bundle, { files: assetFiles(bundle.files ?? {}, bindings.ASSETS as AssetsBinding | undefined) });
     return publication;
   }
   throw new Error('static-assets publication used before its manifest was loaded');
+}
+
+/** Documents mode: the icon and the images that build:content copied into the static assets, with their recorded validators. */
+function assetFiles(entries: Readonly<Record<string, StaticFileEntry>>, assets: AssetsBinding | undefined): StaticFileSource {
+  return {
+    get({ path }) {
+      const entry = Object.hasOwn(entries, path) ? entries[path] : undefined;
+      if (!entry || !assets) return undefined;
+      return entryRepresentation(entry, async () => {
+        const response = await assets.fetch(new Request(`${ASSET_ORIGIN}${entry.file}`));
+        return response.ok ? response.body : null;
+      });
+    },
+  };
 }
 
 const app = createApp({ catalog: catalogFor, onError: (error) => console.error(error) });

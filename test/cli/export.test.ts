@@ -12,6 +12,7 @@ import { parseSiteConfig } from '../../src/config/config.ts';
 import { renderHeadersFile } from '../../src/http/headers-file.ts';
 import { publishedRoutes } from '../../src/publish/published-routes.ts';
 import { loadCatalogFromDir } from '../../src/ingest/load-dir.ts';
+import { collectStaticFiles } from '../../src/ingest/media.ts';
 
 const env = { SITE_URL: 'https://feeds.example.org', FEED_LIMIT: '5' };
 let out: string;
@@ -37,16 +38,23 @@ describe('exportSite', () => {
     const catalog = await loadCatalogFromDir(site, 'content');
     const routes = [...publishedRoutes(catalog)];
     expect(routes.some((route) => route.file.includes('archive/'))).toBe(true);
+    // The index's source pages (the second click to a topic on large taxonomies).
+    expect(catalog.sources().length).toBeGreaterThan(1);
+    for (const source of catalog.sources()) expect(routes.some((route) => route.file === `sources/${source.slug}/index.html`), source.slug).toBe(true);
     const written = new Set(filesUnder(join(out, 'site')));
-    expect(written.size).toBe(routes.length + 1);
-    expect(result.files).toBe(routes.length + 1);
+    // The icon files and the documents' images, copied byte for byte.
+    const statics = collectStaticFiles(site, 'content', catalog.index.all);
+    expect(statics.length).toBeGreaterThan(2);
+    for (const file of statics) expect(readFileSync(join(out, 'site', file.outFile)).equals(Buffer.from(file.bytes)), file.outFile).toBe(true);
+    expect(written.size).toBe(routes.length + 1 + statics.length);
+    expect(result.files).toBe(routes.length + 1 + statics.length);
     for (const route of routes) {
       expect(written.has(route.file), route.file).toBe(true);
       const body = (await route.representation.body()) as Uint8Array;
       expect(readFileSync(join(out, 'site', route.file)).equals(Buffer.from(body)), route.file).toBe(true);
     }
     expect(readFileSync(join(out, 'site', '_headers'), 'utf8')).toBe(renderHeadersFile(site));
-    expect(progress.at(-1)).toEqual([routes.length + 1, routes.length + 1]);
+    expect(progress.at(-1)).toEqual([routes.length + 1 + statics.length, routes.length + 1 + statics.length]);
   });
 
   it('renders on several threads with the same result', async () => {
@@ -65,7 +73,7 @@ describe('exportSite', () => {
     const run = (...args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/export.ts', '--out', target, ...args], {
         encoding: 'utf8',
-        env: { ...process.env, ...env, CONTENT_DIR: 'content', CACHE_DIR: 'off' },
+        env: { ...process.env, ...env, CONTENT_DIR: 'content', CACHE_DIR: 'off', STATE_DIR: join(out, 'state') },
       });
     const first = run();
     expect(first.status, first.stderr).toBe(0);

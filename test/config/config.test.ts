@@ -43,7 +43,21 @@ describe('settings', () => {
     const { config, runtime } = parseNodeServerConfig({});
     expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', contentDir: './content', watch: true });
     expect(config.site.siteUrl).toBe('http://localhost:3000');
-    expect(runtime).toEqual({ cacheDir: '.cache/topic-feeds', parseThreads: undefined, fastPath: true, watchSettleMs: 20, report: false });
+    expect(runtime).toEqual({
+      cacheDir: '.cache/topic-feeds',
+      parseThreads: undefined,
+      fastPath: true,
+      watchSettleMs: 20,
+      report: false,
+      stateDir: '.state/topic-feeds',
+      shutdownGraceMs: 10_000,
+      metricsToken: undefined,
+      accessLog: 'off',
+      subscribersRefreshMs: 300_000,
+    });
+    const operations = parseNodeRuntimeConfig({ SHUTDOWN_GRACE_MS: '2500', METRICS_TOKEN: ' s3cret ', ACCESS_LOG: 'JSON', SUBSCRIBERS_REFRESH_MS: '60000' });
+    expect(operations).toMatchObject({ shutdownGraceMs: 2500, metricsToken: 's3cret', accessLog: 'json', subscribersRefreshMs: 60_000 });
+    expect(() => parseNodeRuntimeConfig({ SHUTDOWN_GRACE_MS: '-1', ACCESS_LOG: 'xml' })).toThrow(/SHUTDOWN_GRACE_MS[\s\S]*ACCESS_LOG|ACCESS_LOG[\s\S]*SHUTDOWN_GRACE_MS/);
     expect(parseNodeRuntimeConfig({ CACHE_DIR: 'off' }).cacheDir).toBeUndefined();
     expect(parseServerConfig({ PORT: '8080' }).site.siteUrl).toBe('http://localhost:8080');
   });

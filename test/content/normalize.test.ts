@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseSiteConfig } from '../../src/config/config.ts';
 import { normalizeDocument } from '../../src/content/normalize.ts';
 import { reasonText } from '../../src/content/problems.ts';
 import { makeSite } from '../support/factories.ts';
@@ -56,11 +57,12 @@ describe('normalizeDocument: the seed-shaped fixture', () => {
     );
   });
 
-  it('resolves the featured image against the media base URL', () => {
+  it('names the featured image beside the document, served below the media path (measured later, on Node)', () => {
     expect(doc.image).toEqual({
-      url: 'https://feeds.example.org/media/0f3c9a2e-1b7d-4c55-9e0a-5d2b8c7e6f41-featuredImage.jpeg',
+      url: 'https://feeds.example.org/media/news/0f3c9a2e-1b7d-4c55-9e0a-5d2b8c7e6f41-featuredImage.jpeg',
       alt: 'Rural Clinics Adopt Remote Triage For Winter Surge',
       mimeType: 'image/jpeg',
+      file: 'news/0f3c9a2e-1b7d-4c55-9e0a-5d2b8c7e6f41-featuredImage.jpeg',
     });
   });
 
@@ -366,14 +368,39 @@ describe('normalizeDocument: content', () => {
 });
 
 describe('normalizeDocument: featured image', () => {
+  // An explicit MEDIA_BASE_URL (a CDN): hrefs resolve against it as they always did; nothing is local.
+  const cdn = makeSite({ ...parseSiteConfig({ SITE_URL: 'https://feeds.example.org', MEDIA_BASE_URL: 'https://feeds.example.org/cdn/' }) });
+
+  it.each([
+    ['img/pic.webp', 'https://feeds.example.org/media/news/img/pic.webp', 'image/webp', 'news/img/pic.webp'],
+    ['a b.JPG', 'https://feeds.example.org/media/news/a%20b.JPG', 'image/jpeg', 'news/a b.JPG'],
+    ['./c.avif', 'https://feeds.example.org/media/news/c.avif', 'image/avif', 'news/c.avif'],
+  ])('names the local file of %j', (href, url, mimeType, file) => {
+    const doc = documentOf(normalizeSeed({ featuredImage: { href, format: 'JPEG', alt: 'Alt text' } }));
+    expect(doc.image).toEqual({ url, mimeType, alt: 'Alt text', file });
+  });
+
+  it.each([
+    ['../outside.jpg', 'imageOutsideContent'],
+    ['sub/../../x.jpg', 'imageOutsideContent'],
+    ['.hidden.jpg', 'imageOutsideContent'],
+    ['x.svg', 'imageFileNotImage'],
+    ['x.bin', 'imageFileNotImage'],
+  ] as const)('refuses the local reference %j', (href, code) => {
+    const result = normalizeSeed({ featuredImage: { href, format: 'PNG' } });
+    expect(documentOf(result).image).toBeUndefined();
+    expect(problemAt(result.problems, 'featuredImage.href')).toMatchObject({ action: 'repaired' });
+    expect(problemAt(result.problems, 'featuredImage.href')?.reason.startsWith(reasonText(code, href, 'x').slice(0, 12))).toBe(true);
+  });
+
   it.each([
     ['https://cdn.example.com/a/b.png', 'PNG', 'https://cdn.example.com/a/b.png', 'image/png'],
-    ['img/pic.webp', null, 'https://feeds.example.org/media/img/pic.webp', 'image/webp'],
+    ['img/pic.webp', null, 'https://feeds.example.org/cdn/img/pic.webp', 'image/webp'],
     ['/abs/pic.GIF', undefined, 'https://feeds.example.org/abs/pic.GIF', 'image/gif'],
-    ['x.bin', 'avif', 'https://feeds.example.org/media/x.bin', 'image/avif'],
-    ['x.svg', 'unknown', 'https://feeds.example.org/media/x.svg', 'image/svg+xml'],
-  ])('resolves %j (format %j)', (href, format, url, mimeType) => {
-    const doc = documentOf(normalizeSeed({ featuredImage: { href, format, alt: 'Alt text' } }));
+    ['x.bin', 'avif', 'https://feeds.example.org/cdn/x.bin', 'image/avif'],
+    ['x.svg', 'unknown', 'https://feeds.example.org/cdn/x.svg', 'image/svg+xml'],
+  ])('resolves %j (format %j) against an explicit MEDIA_BASE_URL', (href, format, url, mimeType) => {
+    const doc = documentOf(normalizeSeed({ featuredImage: { href, format, alt: 'Alt text' } }, { site: cdn }));
     expect(doc.image).toEqual({ url, mimeType, alt: 'Alt text' });
   });
 
@@ -393,7 +420,7 @@ describe('normalizeDocument: featured image', () => {
   });
 
   it('drops an image of unknown type', () => {
-    const result = normalizeSeed({ featuredImage: { href: 'file.bin', format: 'TIFF' } });
+    const result = normalizeSeed({ featuredImage: { href: 'file.bin', format: 'TIFF' } }, { site: cdn });
     expect(documentOf(result).image).toBeUndefined();
     expect(problemAt(result.problems, 'featuredImage.format')?.reason).toBe(reasonText('imageTypeUnknown'));
   });

@@ -56,7 +56,8 @@ export function sampleDocuments(): FeedDocument[] {
       authors: ['Zoë Müller', 'José Ñúñez'],
       tags: ['AI & Machine Learning', 'Hospitals'],
       topics: [cyber, ai, fda],
-      image: { url: 'https://feeds.example.org/media/ia.jpg', alt: 'Robot “assistant” in a ward', mimeType: 'image/jpeg' },
+      // A local image, measured at load: true size and length.
+      image: { url: 'https://feeds.example.org/media/ia.jpg', alt: 'Robot “assistant” in a ward', mimeType: 'image/jpeg', file: 'ia.jpg', width: 640, height: 360, bytes: 48213 },
     }),
     // No image, no summary, no external URL, no authors.
     makeDocument({

@@ -42,19 +42,25 @@ describe('renderRss', () => {
     expect(xml).not.toContain('CDATA');
   });
 
-  it('gives every item a permalink guid, and images an enclosure with length 0 plus media:content', () => {
+  it('gives every item a permalink guid, and images an enclosure (measured length, else 0) plus media:content', () => {
     for (const item of items) expect(onlyChild(item, '', 'guid').attrs).toEqual({ isPermaLink: 'true' });
     const [withImage, bare, noAlt] = items;
     expect(onlyChild(withImage as XmlNode, '', 'enclosure').attrs).toEqual({
       url: 'https://feeds.example.org/media/ia.jpg',
-      length: '0',
+      length: '48213',
       type: 'image/jpeg',
     });
     expect(onlyChild(withImage as XmlNode, NS.media, 'content').attrs).toEqual({
       url: 'https://feeds.example.org/media/ia.jpg',
       type: 'image/jpeg',
       medium: 'image',
+      fileSize: '48213',
+      width: '640',
+      height: '360',
     });
+    // An image that was not measured (a CDN's): length 0, the RSS Profile's "unknown", and no size.
+    expect(onlyChild(noAlt as XmlNode, '', 'enclosure').attrs.length).toBe('0');
+    expect(onlyChild(noAlt as XmlNode, NS.media, 'content').attrs).toEqual({ url: 'https://feeds.example.org/media/recall.png', type: 'image/png', medium: 'image' });
     expect(elementChildren(bare as XmlNode).map((n) => n.qname)).toEqual(['title', 'link', 'guid', 'pubDate', 'category', 'description', 'content:encoded']);
     expect(childrenNamed(onlyChild(noAlt as XmlNode, NS.media, 'content'), NS.media, 'description')).toEqual([]);
   });
@@ -80,7 +86,7 @@ describe('renderRss', () => {
       // feed-parser decodes entities once more, as many readers do.
       content: '<p>Déjà <em>vu</em> & <a href="https://example.org/a?b=1&c=2">lien</a></p>',
       image: { url: 'https://feeds.example.org/media/ia.jpg' },
-      media: [{ url: 'https://feeds.example.org/media/ia.jpg', type: 'image', mimeType: 'image/jpeg', length: 0 }],
+      media: [{ url: 'https://feeds.example.org/media/ia.jpg', type: 'image', mimeType: 'image/jpeg', length: 48213 }],
       authors: [{ name: 'Zoë Müller' }, { name: 'José Ñúñez' }],
       categories: [
         { term: 'Healthcare IT News: Cybersecurity', url: 'https://feeds.example.org/topic/cybersecurity/' },

@@ -11,6 +11,7 @@ import { parseSiteConfig } from '../../src/config/config.ts';
 import { loadDocuments } from '../../src/content/load.ts';
 import { LiveCatalog } from '../../src/publish/live-catalog.ts';
 import { ContentStore } from '../../src/ingest/content-store.ts';
+import { MediaLibrary } from '../../src/ingest/media.ts';
 import { DocumentCache, cacheStamp } from '../../src/ingest/doc-cache.ts';
 import { readContentSources } from '../../src/ingest/fs-source.ts';
 import { createRunner } from '../../src/ingest/parse-pool.ts';
@@ -35,13 +36,16 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 function readdirFirst(dir: string): string {
-  return readdirSync(join(dir, '0000')).sort()[0]!;
+  return readdirSync(join(dir, '0000')).filter((name) => name.endsWith('.md')).sort()[0]!;
 }
 
 async function eager(): Promise<{ json: string; problems: string }> {
   const scan = await readContentSources(content, site.maxDocumentBytes);
   const loaded = loadDocuments(scan.sources, site);
-  const catalog = new LiveCatalog(site, { documents: loaded.documents, problems: [...scan.problems, ...loaded.problems] });
+  // The store measures each image beside its document (every generated one has its file).
+  const media = new MediaLibrary(content, site);
+  const documents = loaded.documents.map((document) => ({ ...document, ...media.measure(document).fields }));
+  const catalog = new LiveCatalog(site, { documents, problems: [...scan.problems, ...loaded.problems] });
   return { json: JSON.stringify(catalog.index.all), problems: JSON.stringify(catalog.problems) };
 }
 

@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../../src/config/config.ts';
 import { createApp } from '../../src/http/app.ts';
 import { loadCatalogFromDir } from '../../src/ingest/load-dir.ts';
+import { LiveCatalog } from '../../src/publish/live-catalog.ts';
+import { INDEX_LIST_ALL_MAX } from '../../src/publish/pages.ts';
+import { makeDocument, makeTopic } from '../support/factories.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-results';
@@ -93,6 +96,52 @@ describe.skipIf(!available)('in headless Chromium', () => {
     expect(errors).toEqual([]);
     expect(await page.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('960px');
     await page.screenshot({ path: `${ARTIFACTS}/index.png`, fullPage: false });
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
+  it('shows the index of a large taxonomy as sources and a filter form', async () => {
+    // The bundled content is small; this index has more topics than the threshold.
+    const documents = Array.from({ length: INDEX_LIST_ALL_MAX + 40 }, (_, i) =>
+      makeDocument({ topics: [makeTopic(`source-${i % 6}-topic-${i}`, `Topic ${i}`, `Source ${i % 6}: Topic ${i}`)] }),
+    );
+    const large = new LiveCatalog(parseSiteConfig({ SITE_URL: base }), { documents, problems: [] });
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.setContent(Buffer.from(large.homePage().body() as Uint8Array).toString('utf8'));
+    await expect(page.locator('h2').first().innerText()).resolves.toBe('Topics by source');
+    expect(await page.locator('tbody tr').count()).toBe(6);
+    await expect(page.getByRole('search').count()).resolves.toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}/index-by-source.png`, fullPage: false });
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
+  it('shows a source page: its topics, each linking its page, with a way back to the index', async () => {
+    const { page, errors } = await open('/sources/healthcare-it-news/');
+    await expect(page.locator('h1').innerText()).resolves.toBe('Healthcare IT News');
+    const topics = await page.locator('tbody th a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    expect(topics.length).toBeGreaterThan(0);
+    for (const href of topics) expect(href).toMatch(new RegExp(`^${base}/topic/healthcare-it-news-[a-z0-9-]+/$`));
+    await expect(page.getByRole('link', { name: 'Health Tech Topics' }).getAttribute('href')).resolves.toBe(`${base}/`);
+    expect(await page.locator('script').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/source-page.png`, fullPage: false });
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
+  it('filters topics with the index form, without script', async () => {
+    const { page, errors } = await open('/?q=Cyber');
+    await expect(page.locator('h1').innerText()).resolves.toBe('Topics matching “Cyber”');
+    const rows = await page.locator('tbody th a').allInnerTexts();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const label of rows) expect(label.toLowerCase()).toContain('cyber');
+    // Submitting the form again (CSP form-action 'self') is a plain GET to /?q=.
+    await page.getByLabel('Filter topics by name').fill('<b>"security"</b>');
+    await Promise.all([page.waitForURL(/\?q=/), page.getByRole('button', { name: 'Filter' }).click()]);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('<b>"security"</b>');
+    await expect(page.locator('h1').innerText()).resolves.toBe('Topics matching “<b>"security"</b>”');
+    await expect(page.getByLabel('Filter topics by name').inputValue()).resolves.toBe('<b>"security"</b>');
+    expect(await page.locator('main b').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/topic-filter.png`, fullPage: false });
     expect(await accessibilityViolations(page)).toEqual([]);
   });
 

@@ -14,6 +14,7 @@ export function writeCorpus(dir: string, count: number, topics = 6): GeneratedDo
     const document = generateDocumentText(i, { seed: 7, topics, filesPerFolder: 10 });
     mkdirSync(join(dir, document.relativePath, '..'), { recursive: true });
     writeFileSync(join(dir, document.relativePath), document.text);
+    if (document.image) writeFileSync(join(dir, document.image.relativePath), document.image.bytes);
     documents.push(document);
   }
   return documents;

@@ -19,6 +19,12 @@ export interface ServerOptions {
   /** Extra environment, e.g. { WATCH: 'false' }. */
   readonly env?: Readonly<Record<string, string>>;
   readonly startTimeoutMs?: number;
+  /**
+   * Resolve once the port is open (`listening`, printed before the content is
+   * loaded; requests get 503 until then) or once every fixed route is rendered
+   * (`ready`, the default).
+   */
+  readonly until?: 'listening' | 'ready';
 }
 
 export interface RunningServer {
@@ -38,6 +44,8 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   // A private document cache: parallel test servers must not share (or race on) the default one.
   const cacheDir = mkdtempSync(join(tmpdir(), 'topic-feeds-cache-'));
+  // A private state folder too (the first-seen ledger), unless the test keeps one across restarts.
+  const stateDir = options.env?.STATE_DIR === undefined ? mkdtempSync(join(tmpdir(), 'topic-feeds-state-')) : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/main.ts'], {
     cwd: REPO_ROOT,
     env: {
@@ -47,11 +55,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       SITE_URL: 'http://feeds.test',
       CONTENT_DIR: options.contentDir,
       CACHE_DIR: cacheDir,
+      ...(stateDir === undefined ? {} : { STATE_DIR: stateDir }),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.on('exit', () => rmSync(cacheDir, { recursive: true, force: true }));
+  child.on('exit', () => {
+    rmSync(cacheDir, { recursive: true, force: true });
+    if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -67,6 +79,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       child.kill('SIGKILL');
       throw new Error(`server did not start in time:\n${output}`);
     } else await sleep(50);
+  }
+  while ((options.until ?? 'ready') === 'ready' && !/^ready: /m.test(output)) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before ready:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server was not ready in time:\n${output}`);
+    }
+    await sleep(50);
   }
   const pid = child.pid ?? -1;
   return {

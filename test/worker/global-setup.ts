@@ -12,7 +12,13 @@ export interface WorkerBuild {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    workerBuilds: { readonly documents: WorkerBuild; readonly assets: WorkerBuild; readonly env: Record<string, string> };
+    workerBuilds: {
+      readonly documents: WorkerBuild;
+      readonly assets: WorkerBuild;
+      readonly env: Record<string, string>;
+      /** STATE_DIR of the builds: the Node side reads the same first-seen ledger, so published times agree. */
+      readonly stateDir: string;
+    };
   }
 }
 
@@ -38,6 +44,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
 export default function setup(project: TestProject): () => void {
   const root = mkdtempSync(join(tmpdir(), 'topic-feeds-worker-'));
   const wranglerToml = readFileSync('wrangler.toml', 'utf8');
+  // A private first-seen ledger (not the repository's .state/), shared by both builds and the Node side.
+  const stateDir = join(root, 'state');
   const build = (mode: 'documents' | 'assets'): WorkerBuild => {
     const generated = join(root, `generated-${mode}`);
     const outdir = join(root, `dist-${mode}`);
@@ -52,6 +60,7 @@ export default function setup(project: TestProject): () => void {
       ...process.env,
       ...PARITY_ENV,
       WORKER_GENERATED_DIR: generated,
+      STATE_DIR: stateDir,
       WORKER_ASSETS_THRESHOLD: mode === 'assets' ? '1' : '100000',
       WRANGLER_SEND_METRICS: 'false',
     };
@@ -61,6 +70,6 @@ export default function setup(project: TestProject): () => void {
   };
   // The Node side gets the settings the build recorded: wrangler.toml [vars] under the test's own.
   const vars = (parseToml(wranglerToml) as { vars?: Record<string, string> }).vars ?? {};
-  project.provide('workerBuilds', { documents: build('documents'), assets: build('assets'), env: { ...vars, ...PARITY_ENV } });
+  project.provide('workerBuilds', { documents: build('documents'), assets: build('assets'), env: { ...vars, ...PARITY_ENV }, stateDir });
   return () => rmSync(root, { recursive: true, force: true });
 }

@@ -40,7 +40,7 @@ let server: Server;
 let port: number;
 
 beforeAll(async () => {
-  catalog = await loadCatalogFromDir(parseSiteConfig(builds.env), builds.env.CONTENT_DIR ?? './content');
+  catalog = await loadCatalogFromDir(parseSiteConfig(builds.env), builds.env.CONTENT_DIR ?? './content', { stateDir: builds.stateDir });
   node = createApp({ catalog: () => catalog });
   server = createAdaptorServer({ fetch: node.fetch }) as Server;
   guardServer(server);
@@ -111,7 +111,16 @@ function cases(): Case[] {
     { name: 'custom limit', path: '/rss.xml?limit=2', dynamic: true },
     { name: 'since', path: '/feed.json?since=2024-01-01T00:00:00Z', dynamic: true },
     { name: 'opml subset', path: '/opml.xml?topics=klas-security', dynamic: true },
+    { name: 'topic filter', path: '/?q=cyber', dynamic: true },
+    { name: 'topic filter, hostile', path: `/?q=${encodeURIComponent('<script>"x"</script>')}`, dynamic: true },
+    { name: 'blank topic filter', path: '/?q=' },
+    { name: 'over-long topic filter', path: `/?q=${'x'.repeat(101)}` },
+    { name: 'unknown source', path: '/sources/no-such-source/' },
   ];
+  for (const source of catalog.sources()) {
+    list.push({ name: `source page ${source.slug}`, path: `/sources/${source.slug}/` });
+    list.push({ name: `source page ${source.slug} without slash`, path: `/sources/${source.slug}` });
+  }
   for (const slug of catalog.index.topics.keys()) {
     list.push({ name: `topic page ${slug}`, path: `/topic/${slug}/` });
     for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
@@ -126,6 +135,19 @@ function cases(): Case[] {
   if (slugs.length >= 2) list.push({ name: 'combined', path: `/topics/${slugs[0]}+${slugs[1]}/rss.xml`, dynamic: true });
   const [first] = catalog.index.topics.keys();
   if (first) list.push({ name: 'mixed-case redirect', path: `/topic/${first.toUpperCase()}/rss.xml` });
+  // Static files: the icon, and the images beside the bundled documents (copied into the assets by build:content).
+  list.push({ name: 'favicon', path: '/favicon.ico' }, { name: 'apple-touch-icon', path: '/apple-touch-icon.png' }, { name: 'HEAD favicon', path: '/favicon.ico', init: { method: 'HEAD' } });
+  const images = catalog.index.all.flatMap((document) => (document.image?.file === undefined ? [] : [new URL(document.image.url).pathname]));
+  expect(images.length).toBeGreaterThan(0);
+  for (const path of images.slice(0, 3)) list.push({ name: `image ${path}`, path });
+  const png = images.find((path) => path.endsWith('.png'));
+  if (png) list.push({ name: `image ${png}`, path: png });
+  list.push(
+    { name: 'image not shown by any document', path: '/media/nothing-here.jpeg' },
+    { name: 'image traversal', path: '/media/%2e%2e/package.json' },
+    { name: 'image encoded slash', path: `/media/2021%2f${images[0]?.split('/').at(-1) ?? 'x.jpeg'}` },
+    { name: 'image that is markdown', path: '/media/2021/894b4fca-458f-5f44-bb7a-9a9690020ed9.md' },
+  );
   return list;
 }
 
@@ -183,7 +205,8 @@ describe.each(['documents', 'assets'] as const)('Worker in %s mode', (mode) => {
   });
 
   it('answers conditional GETs with the same 304', async () => {
-    for (const path of ['/rss.xml', `/topic/${[...catalog.index.topics.keys()][0]}/feed.json`, '/']) {
+    const image = catalog.index.all.find((document) => document.image?.file !== undefined)?.image;
+    for (const path of ['/rss.xml', `/topic/${[...catalog.index.topics.keys()][0]}/feed.json`, '/', '/favicon.ico', new URL(image!.url).pathname]) {
       const etag = (await node.request(`https://feeds.example.org${path}`)).headers.get('etag')!;
       await compare(worker, { name: `304 ${path}`, path, init: { headers: { 'If-None-Match': etag } } });
       const res = await worker.dispatchFetch(`https://feeds.example.org${path}`, { headers: { 'If-None-Match': `W/${etag}` } });

@@ -1,0 +1,321 @@
+/**
+ * Local images on Node: the files beside the documents that `featuredImage`
+ * names (when MEDIA_BASE_URL is this site's media path). At load each one is
+ * checked and measured, so the feeds carry its true type, pixel size and byte
+ * length (the front matter's `size` pair is never trusted); a request reads
+ * and serves it; a build or an export copies it. One rule for all three
+ * (`openImage`): inside the content folder by real path (no `..`, no symlink
+ * out, no hidden name), a regular file within MAX_IMAGE_BYTES, whose bytes are
+ * a JPEG, PNG, GIF, WebP or AVIF image of the type its name says. SVG is refused.
+ */
+import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, open, realpath, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { imageSize } from 'image-size';
+import type { SiteConfig } from '../config/config.ts';
+import { ConfigError } from '../config/config.ts';
+import type { FeedImage, Problem } from '../content/document.ts';
+import type { DocumentFields } from '../content/load.ts';
+import { servedImageType } from '../content/image.ts';
+import { makeProblem } from '../content/problems.ts';
+import type { ProblemCode, ReasonArgs } from '../content/problems.ts';
+import { MEDIA_CACHE_CONTROL } from '../publish/cache-policy.ts';
+import type { Representation } from '../publish/representation.ts';
+import { mediaPath, pathOf } from '../publish/routes.ts';
+import type { SiteIcon, StaticFileEntry, StaticFileRequest, StaticFileSource } from '../publish/static-files.ts';
+import { DEFAULT_SITE_ICON, bytesEtag, bytesRepresentation, iconRepresentations } from '../publish/static-files.ts';
+
+/** image-size's type names -> the media types served. */
+const SNIFFED: Readonly<Record<string, string>> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+
+/** Enough for the dimensions of nearly every image; a JPEG with a large EXIF block is read whole. */
+const HEADER_BYTES = 64 * 1024;
+
+/** A failed check, as the problem it reports (always about `featuredImage.href`). */
+interface Refusal {
+  readonly ok: false;
+  /** The problem, reported against the document `docFile`. */
+  readonly problem: (docFile: string) => Problem;
+}
+
+export interface ImageFacts {
+  readonly ok: true;
+  readonly mimeType: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+  readonly modifiedMs: number;
+}
+
+function refuse<C extends ProblemCode>(code: C, ...args: ReasonArgs<C>): Refusal {
+  return { ok: false, problem: (docFile) => makeProblem(docFile, 'featuredImage.href', code, ...args) };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Where `file` really is, if that is a visible path inside `rootReal`; else why not. */
+function placed(rootReal: string, file: string, real: string): Refusal | undefined {
+  const inside = relative(rootReal, real);
+  if (inside === '' || inside.startsWith('..') || inside.startsWith(sep) || real !== join(rootReal, inside)) {
+    return refuse('imageFileUnsafe', file, 'is a link to a place outside the content folder');
+  }
+  if (inside.split(sep).some((segment) => segment.startsWith('.'))) return refuse('imageFileUnsafe', file, 'is a link to a hidden file');
+  return undefined;
+}
+
+/** Type and size from the bytes (or their first part); a refusal when they are not a served image named for its type. */
+function describe(file: string, head: Uint8Array): Omit<ImageFacts, 'bytes' | 'modifiedMs'> | Refusal | undefined {
+  let size;
+  try {
+    size = imageSize(head);
+  } catch {
+    return undefined;
+  }
+  const mimeType = SNIFFED[size.type ?? ''];
+  if (mimeType === undefined) return refuse('imageFileNotImage', file, size.type === 'svg' ? 'an SVG image, which is refused' : `${size.type ?? 'unknown'} data`);
+  if (servedImageType(file) !== mimeType) return refuse('imageFileNameMismatch', file, mimeType);
+  // EXIF orientations 5–8 turn the picture a quarter: shown, it is height × width.
+  const turned = (size.orientation ?? 1) >= 5;
+  const width = turned ? size.height : size.width;
+  const height = turned ? size.width : size.height;
+  if (!(width > 0 && height > 0)) return refuse('imageFileNotImage', file, 'an image without a size');
+  return { ok: true, mimeType, width, height };
+}
+
+/**
+ * Checks and measures `file` (relative to the content folder whose real path
+ * is `rootReal`); with `whole`, also returns all its bytes. Sync, like the
+ * rest of a load.
+ */
+export function openImage(rootReal: string, file: string, maxBytes: number, whole = false): (ImageFacts & { data?: Uint8Array<ArrayBuffer> }) | Refusal {
+  let real: string;
+  try {
+    real = realpathSync.native(join(rootReal, ...file.split('/')));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? refuse('imageFileMissing', file) : refuse('imageFileUnsafe', file, `cannot be read (${message(error)})`);
+  }
+  const misplaced = placed(rootReal, file, real);
+  if (misplaced) return misplaced;
+  let fd: number;
+  try {
+    fd = openSync(real, 'r');
+  } catch (error) {
+    return refuse('imageFileUnsafe', file, `cannot be read (${message(error)})`);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return refuse('imageFileUnsafe', file, 'is not a regular file');
+    if (info.size > maxBytes) return refuse('imageFileTooLarge', file, info.size, maxBytes);
+    const length = whole ? info.size : Math.min(info.size, HEADER_BYTES);
+    let data = readExactly(fd, length);
+    let facts = describe(file, data);
+    if (facts === undefined && data.byteLength < info.size) {
+      data = readExactly(fd, info.size);
+      facts = describe(file, data);
+    }
+    if (facts === undefined) return refuse('imageFileNotImage', file, info.size === 0 ? 'an empty file' : 'data of no known image type');
+    if (!facts.ok) return facts;
+    return { ...facts, bytes: info.size, modifiedMs: info.mtimeMs, ...(whole ? { data } : {}) };
+  } catch (error) {
+    return refuse('imageFileUnsafe', file, `cannot be read (${message(error)})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readExactly(fd: number, length: number): Uint8Array<ArrayBuffer> {
+  const data = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const read = readSync(fd, data, done, length - done, done);
+    if (read === 0) break;
+    done += read;
+  }
+  return done === length ? data : data.slice(0, done);
+}
+
+function realRoot(root: string): string | undefined {
+  try {
+    return realpathSync.native(root);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Measures the local images of documents as they are built (ContentStore):
+ * the fields come back with the image's true type, size and length, or
+ * without the image and with the problem to report.
+ */
+export class MediaLibrary {
+  constructor(
+    private readonly root: string,
+    private readonly site: SiteConfig,
+  ) {}
+
+  measure(fields: DocumentFields): { readonly fields: DocumentFields; readonly problem?: Problem } {
+    const image = fields.image;
+    if (image?.file === undefined) return { fields };
+    const rootReal = realRoot(this.root);
+    const facts = rootReal === undefined ? refuse('imageFileMissing', image.file) : openImage(rootReal, image.file, this.site.maxImageBytes);
+    if (!facts.ok) {
+      const { image: _dropped, ...rest } = fields;
+      return { fields: rest, problem: facts.problem(fields.file) };
+    }
+    const measured: FeedImage = { url: image.url, alt: image.alt, mimeType: facts.mimeType, file: image.file, width: facts.width, height: facts.height, bytes: facts.bytes };
+    return { fields: { ...fields, image: measured } };
+  }
+
+  /** Whether a changed path may be an image some document shows (watch mode re-measures those documents). */
+  static mayBeImage(file: string): boolean {
+    return servedImageType(file) !== undefined;
+  }
+}
+
+/**
+ * The site icon: SITE_ICON_FILE (a PNG, at most 1 MiB) or the built-in one.
+ * A file that is missing or not a PNG stops the start, like a bad setting.
+ */
+export function loadSiteIcon(site: SiteConfig): SiteIcon {
+  const path = site.siteIconFile;
+  if (path === undefined) return DEFAULT_SITE_ICON;
+  try {
+    const info = statSync(path);
+    if (!info.isFile() || info.size > 1024 * 1024) throw new Error('must be a file of at most 1 MiB');
+    const png = new Uint8Array(readFileSync(path));
+    const size = imageSize(png);
+    if (size.type !== 'png') throw new Error(`must be a PNG image (got ${size.type ?? 'unknown'})`);
+    return { png, width: size.width, height: size.height, modifiedMs: info.mtimeMs };
+  } catch (error) {
+    throw new ConfigError([`SITE_ICON_FILE ${JSON.stringify(path)}: ${message(error)}`]);
+  }
+}
+
+/**
+ * Static files on the Node server: the icon from memory, a local image read
+ * (and checked again) on each request, so the bytes and the ETag always agree
+ * with the file on disk. Which images exist at all is the catalog's decision.
+ */
+export class NodeStaticFiles implements StaticFileSource {
+  private readonly icons: { readonly ico: Representation; readonly png: Representation };
+
+  constructor(
+    private readonly root: string,
+    private readonly site: SiteConfig,
+    icon: SiteIcon = loadSiteIcon(site),
+  ) {
+    this.icons = iconRepresentations(icon);
+  }
+
+  async get(request: StaticFileRequest): Promise<Representation | undefined> {
+    if (request.path === pathOf('favicon')) return this.icons.ico;
+    if (request.path === pathOf('appleTouchIcon')) return this.icons.png;
+    if (request.file === undefined) return undefined;
+    const image = await readImage(this.root, request.file, this.site.maxImageBytes);
+    return image && bytesRepresentation(image.data, image.mimeType, image.modifiedMs, MEDIA_CACHE_CONTROL);
+  }
+}
+
+/** `openImage` with non-blocking reads, for requests. */
+async function readImage(root: string, file: string, maxBytes: number): Promise<{ data: Uint8Array<ArrayBuffer>; mimeType: string; modifiedMs: number } | undefined> {
+  let rootReal: string;
+  let real: string;
+  try {
+    rootReal = await realpath(root);
+    real = await realpath(join(rootReal, ...file.split('/')));
+  } catch {
+    return undefined;
+  }
+  if (placed(rootReal, file, real)) return undefined;
+  let handle;
+  try {
+    handle = await open(real, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size > maxBytes) return undefined;
+    const data = new Uint8Array(info.size);
+    let done = 0;
+    while (done < data.byteLength) {
+      const { bytesRead } = await handle.read(data, done, data.byteLength - done, done);
+      if (bytesRead === 0) return undefined;
+      done += bytesRead;
+    }
+    const facts = describe(file, data);
+    return facts?.ok ? { data, mimeType: facts.mimeType, modifiedMs: info.mtimeMs } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One static file a build or an export writes: its URL path, its bytes, and what the Worker records about it. */
+export interface StaticFileOutput {
+  readonly path: string;
+  /** Where it goes in a static export or the Worker's assets: the URL path decoded, without its leading slash. */
+  readonly outFile: string;
+  readonly bytes: Uint8Array;
+  readonly entry: StaticFileEntry;
+}
+
+/**
+ * Every static file of a snapshot, for build:content and export: the two icon
+ * files, then each local image that a served document shows (read whole and
+ * checked again; one that changed into something unservable since the load is
+ * left out and logged).
+ */
+export function collectStaticFiles(site: SiteConfig, contentDir: string, documents: Iterable<{ readonly image?: FeedImage | undefined }>): StaticFileOutput[] {
+  const icons = iconRepresentations(loadSiteIcon(site));
+  const out: StaticFileOutput[] = [];
+  for (const [name, representation] of [['favicon', icons.ico], ['appleTouchIcon', icons.png]] as const) {
+    const path = pathOf(name);
+    const bytes = representation.body() as Uint8Array;
+    out.push({ path, outFile: path.slice(1), bytes, entry: { file: path.slice(1), contentType: representation.contentType, etag: representation.etag, lastModifiedMs: representation.lastModifiedMs, cacheControl: representation.cacheControl } });
+  }
+  const rootReal = realRoot(contentDir);
+  if (!site.localMedia || rootReal === undefined) return out;
+  const seen = new Set<string>();
+  for (const document of documents) {
+    const file = document.image?.file;
+    if (file === undefined || seen.has(file)) continue;
+    seen.add(file);
+    const image = openImage(rootReal, file, site.maxImageBytes, true);
+    if (!image.ok || image.data === undefined) {
+      console.warn(`static files: ${file} is no longer a servable image; not copied`);
+      continue;
+    }
+    const path = mediaPath(file);
+    out.push({
+      path,
+      outFile: path.slice(1).split('/').map(decodeURIComponent).join('/'),
+      bytes: image.data,
+      // The asset is fetched by its URL path, still percent-encoded.
+      entry: { file: path.slice(1), contentType: image.mimeType, etag: bytesEtag(image.data), lastModifiedMs: image.modifiedMs, cacheControl: MEDIA_CACHE_CONTROL },
+    });
+  }
+  return out;
+}
+
+/** Writes `files` below `outDir` (a static export, or the Worker's assets folder). */
+export async function writeStaticFiles(files: readonly StaticFileOutput[], outDir: string): Promise<number> {
+  let bytes = 0;
+  for (const file of files) {
+    const target = join(outDir, ...file.outFile.split('/'));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.bytes);
+    bytes += file.bytes.byteLength;
+  }
+  return bytes;
+}
