@@ -48,7 +48,7 @@ export interface UpdateReport {
 
 /** The fixed routes every start renders: pages, topics.json, OPML, and each scope's three feeds. */
 export function defaultPaths(index: TopicIndex): string[] {
-  return pathsOfTopics(index.topics.keys());
+  return pathsOfTopics(index.topicList);
 }
 
 const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -122,9 +122,9 @@ export class LiveSite {
     clearTimeout(this.pinning);
     this.pinning = setTimeout(() => void this.store.pinWindows(this.snapshot.catalog.index, this.site.feedLimit), 200);
     this.pinning.unref();
-    const slugs = new Set<string>();
-    for (const document of [...change.removed, ...change.added]) for (const topic of document.topics) slugs.add(topic.slug);
-    const affectedPaths = pathsOfTopics(slugs);
+    const topics = new Map<string, { slug: string; name: string }>();
+    for (const document of [...change.removed, ...change.added]) for (const topic of document.topics) topics.set(topic.slug, topic);
+    const affectedPaths = pathsOfTopics(topics.values());
     return { files: change.changed, affectedPaths, problems: change.problems, applyMs, previous: previous.catalog, next: catalog };
   }
 

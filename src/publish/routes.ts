@@ -11,6 +11,7 @@ import { contentRelativePath, mediaUrlPath, servedImageType } from '../content/i
 import { FEED_FORMATS } from '../topics/formats.ts';
 import type { FeedFormat } from '../topics/formats.ts';
 import type { ArchivedScope, FeedScope, FeedUrls } from '../topics/scope.ts';
+import { sourceOf } from '../topics/sources.ts';
 
 export type RouteKind = 'feed' | 'json' | 'html' | 'opml' | 'file';
 
@@ -225,11 +226,17 @@ export function topicOfPath(path: string): string | undefined {
 
 /**
  * Fixed routes that change with the documents of these topics: the site-wide
- * pages and overall feeds, then each topic's page and feeds. A start warms
- * them for every topic; a live edit for the topics it touched.
+ * pages and overall feeds, then each topic's page and feeds, then the pages
+ * of their sources. A start warms them for every topic; a live edit for the
+ * topics it touched.
  */
-export function pathsOfTopics(slugs: Iterable<string>): string[] {
+export function pathsOfTopics(topics: Iterable<{ readonly slug: string; readonly name: string }>): string[] {
   const paths = [pathOf('home'), pathOf('topicsJson'), pathOf('opml'), ...FEED_FORMATS.map((format) => feedPath({ kind: 'all' }, format))];
-  for (const slug of slugs) paths.push(topicPagePath(slug), ...FEED_FORMATS.map((format) => feedPath({ kind: 'topic', slug }, format)));
+  const sources = new Set<string>();
+  for (const { slug, name } of topics) {
+    paths.push(topicPagePath(slug), ...FEED_FORMATS.map((format) => feedPath({ kind: 'topic', slug }, format)));
+    sources.add(sourceOf(name).slug);
+  }
+  for (const source of sources) paths.push(sourcePagePath(source));
   return paths;
 }
