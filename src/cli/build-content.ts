@@ -4,13 +4,14 @@
  * WORKER_ASSETS_THRESHOLD documents it prebuilds every route as a static asset
  * instead, and the bundle keeps only their validators.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseToml } from 'smol-toml';
 import { parseSiteConfig, siteConfigToEnv } from '../config/config.ts';
 import type { AssetEntry, ContentBundle } from '../publish/bundle.ts';
-import { BUNDLE_VERSION, MANIFEST_FILE, encodeManifest } from '../publish/bundle.ts';
+import type { AssetManifest } from '../publish/bundle.ts';
+import { BUNDLE_VERSION, MANIFEST_FILE, encodeManifest, manifestEntry } from '../publish/bundle.ts';
 import { renderHeadersFile } from '../http/headers-file.ts';
 import { diffTags, feedTags } from '../publish/changes.ts';
 import { publishedRoutes } from '../publish/published-routes.ts';
@@ -58,6 +59,35 @@ export interface BuildContentResult {
   readonly problems: number;
   readonly assetFiles: number;
   readonly bundleBytes: number;
+  /** Asset files whose bytes were written this run; the rest were left as the previous build wrote them. */
+  readonly written: number;
+  readonly unchanged: number;
+  /** Asset files of the previous build that no route or image needs any more. */
+  readonly removed: number;
+}
+
+/** The previous build's route manifest, when the folder holds a static-assets build of this version. */
+async function previousManifest(assetsDir: string): Promise<AssetManifest | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(join(assetsDir, MANIFEST_FILE), 'utf8')) as AssetManifest;
+    return manifest.version === BUNDLE_VERSION && typeof manifest.routes === 'object' ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+}
+
+/** Temp file and rename: wrangler (or a crash) never sees half a file. */
+async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, bytes);
+  await rename(temporary, path);
 }
 
 export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
@@ -70,12 +100,42 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   const previousTags = await readFile(join(options.outDir, FEED_TAGS_FILE), 'utf8')
     .then((text) => new Map(Object.entries(JSON.parse(text) as Record<string, string>)))
     .catch(() => undefined);
-  await rm(options.outDir, { recursive: true, force: true });
+  // A previous static-assets build is updated in place: a route whose ETag is unchanged keeps its
+  // file unrendered (the ETag covers everything its bytes depend on), so wrangler uploads only what changed.
+  const previous = await previousManifest(assetsDir);
+  if (previous === undefined) await rm(options.outDir, { recursive: true, force: true });
   await mkdir(assetsDir, { recursive: true });
-  await writeFile(join(assetsDir, '_headers'), renderHeadersFile(site));
+  let written = 0;
+  let unchanged = 0;
+  const madeDirs = new Set<string>();
+  const keep = new Set<string>();
+  const put = async (file: string, key: string, etag: string, bytes: () => Promise<Uint8Array | string> | Uint8Array | string): Promise<void> => {
+    keep.add(file);
+    const path = join(assetsDir, ...file.split('/'));
+    const before = previous === undefined ? undefined : manifestEntry(previous, key);
+    if (before !== undefined && before.etag === etag && before.file === file && (await exists(path))) {
+      unchanged += 1;
+      return;
+    }
+    const dir = dirname(path);
+    if (!madeDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      madeDirs.add(dir);
+    }
+    await writeAtomically(path, await bytes());
+    written += 1;
+  };
+  const headersFile = renderHeadersFile(site);
+  const headersPath = join(assetsDir, '_headers');
+  keep.add('_headers');
+  if ((await readFile(headersPath, 'utf8').catch(() => undefined)) === headersFile) unchanged += 1;
+  else {
+    await writeAtomically(headersPath, headersFile);
+    written += 1;
+  }
   // The icon and the documents' images, as static assets in either mode (the Worker reads them through ASSETS).
   const staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all);
-  await writeStaticFiles(staticFiles, assetsDir);
+  for (const file of staticFiles) await put(file.outFile, file.path, file.entry.etag, () => file.bytes);
 
   const env = siteConfigToEnv(site);
   let bundle: ContentBundle | undefined;
@@ -88,16 +148,9 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   }
   if (bundle === undefined) {
     const routes = new Map<string, AssetEntry>();
-    const madeDirs = new Set<string>();
     for (const route of publishedRoutes(catalog)) {
       const { representation } = route;
-      const path = join(assetsDir, route.file);
-      const dir = dirname(path);
-      if (!madeDirs.has(dir)) {
-        await mkdir(dir, { recursive: true });
-        madeDirs.add(dir);
-      }
-      await writeFile(path, (await representation.body()) as Uint8Array);
+      await put(route.file, route.key, representation.etag, async () => (await representation.body()) as Uint8Array);
       assetFiles += 1;
       routes.set(route.key, {
         file: route.file,
@@ -108,9 +161,22 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
       });
     }
     for (const file of staticFiles) routes.set(file.path, file.entry);
-    await writeFile(join(assetsDir, MANIFEST_FILE), JSON.stringify(encodeManifest(routes)));
+    keep.add(MANIFEST_FILE);
+    await writeAtomically(join(assetsDir, MANIFEST_FILE), JSON.stringify(encodeManifest(routes)));
     assetFiles += 1;
     bundle = { version: BUNDLE_VERSION, mode: 'assets', env, health: catalog.health() };
+  }
+
+  // Files of the previous build that nothing needs now (routes gone, images gone, or a switch to documents mode).
+  let removed = 0;
+  if (previous !== undefined) {
+    const before = new Set(Object.values(previous.routes).map(([file]) => file));
+    if (bundle.mode === 'documents') before.add(MANIFEST_FILE);
+    for (const file of before) {
+      if (keep.has(file)) continue;
+      await rm(join(assetsDir, ...file.split('/')), { force: true });
+      removed += 1;
+    }
   }
 
   const source = moduleSource(bundle);
@@ -125,6 +191,9 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
     problems: catalog.problems.length,
     assetFiles,
     bundleBytes: Buffer.byteLength(source),
+    written,
+    unchanged,
+    removed,
   };
 }
 
@@ -149,7 +218,7 @@ async function main(): Promise<void> {
   });
   console.log(
     `build:content: ${result.documents} documents (${result.problems} problems) -> ${result.mode} mode, ` +
-      `${result.assetFiles} asset files, bundle ${(result.bundleBytes / 1024).toFixed(1)} KiB`,
+      `${result.assetFiles} asset files (${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed), bundle ${(result.bundleBytes / 1024).toFixed(1)} KiB`,
   );
 }
 

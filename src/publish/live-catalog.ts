@@ -170,7 +170,8 @@ export class LiveCatalog implements Catalog {
         return options.preview ? renderFeedPreview(this.site, view, format) : FEED_RENDERERS[format](view);
       };
       return lazyRepresentation(
-        windowValidators(`${key}${this.scopeStamp(scope)}`, this.stamp, window),
+        // The current feed links its newest archive page, so the page count is part of its bytes.
+        windowValidators(`${key}${this.scopeStamp(scope)}${history?.prevArchive ? `\u0000${history.prevArchive.rss}` : ''}`, this.stamp, window),
         options.preview ? HTML_TYPE : CONTENT_TYPES[format],
         this.cacheControl,
         render,

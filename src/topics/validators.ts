@@ -59,7 +59,8 @@ export function windowValidators(key: string, stamp: string, window: readonly Fe
 /** Validators for a representation whose bytes are already known (pages, topics.json). */
 export function contentValidators(key: string, stamp: string, fingerprint: readonly string[], lastModifiedMs: number): Validators {
   return {
-    etag: `"${shortHash([key, stamp, ...fingerprint])}"`,
+    // The date is part of the tag: OPML's dateModified and the pages print it, so it is part of the bytes.
+    etag: `"${shortHash([key, stamp, String(lastModifiedMs), ...fingerprint])}"`,
     lastModifiedMs,
     lastModified: httpDate(lastModifiedMs),
   };
