@@ -51,6 +51,8 @@ export interface BuildContentOptions {
    * when each item first appeared (docs/item-dates.md). Undefined: front matter dates.
    */
   readonly stateDir?: string;
+  /** CACHE_DIR: the parsed-document cache the server uses, so a rebuild parses only changed files. Undefined: none. */
+  readonly cacheDir?: string;
 }
 
 export interface BuildContentResult {
@@ -92,7 +94,10 @@ async function writeAtomically(path: string, bytes: Uint8Array | string): Promis
 
 export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
   const site = parseSiteConfig(options.env);
-  const catalog = await loadCatalogFromDir(site, options.contentDir, options.stateDir === undefined ? {} : { stateDir: options.stateDir });
+  const catalog = await loadCatalogFromDir(site, options.contentDir, {
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+  });
   for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
 
   const assetsDir = join(options.outDir, 'assets');
@@ -202,6 +207,11 @@ function moduleSource(bundle: ContentBundle): string {
   return `export default JSON.parse(${JSON.stringify(JSON.stringify(bundle))});\n`;
 }
 
+function nodeDirs(env: Readonly<Record<string, string | undefined>>): { stateDir: string; cacheDir?: string } {
+  const runtime = parseNodeRuntimeConfig(env);
+  return { stateDir: runtime.stateDir, ...(runtime.cacheDir === undefined ? {} : { cacheDir: runtime.cacheDir }) };
+}
+
 async function main(): Promise<void> {
   const env = { ...(await wranglerVars('wrangler.toml')), ...process.env };
   const threshold = Number(env.WORKER_ASSETS_THRESHOLD ?? DEFAULT_ASSETS_THRESHOLD);
@@ -214,7 +224,7 @@ async function main(): Promise<void> {
     env,
     threshold,
     budgetKiB,
-    stateDir: parseNodeRuntimeConfig(env).stateDir,
+    ...nodeDirs(env),
   });
   console.log(
     `build:content: ${result.documents} documents (${result.problems} problems) -> ${result.mode} mode, ` +
