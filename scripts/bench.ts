@@ -20,7 +20,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -242,9 +242,11 @@ function runLoad(spec: LoadSpec): LoadResult {
 
 interface StartMeasure {
   readonly size: number;
-  readonly kind: 'cold' | 'warm';
+  /** warm: parse cache only (render store off); store: parse cache and render store. */
+  readonly kind: 'cold' | 'warm' | 'store';
   readonly listeningMs: number;
   readonly readyMs: number;
+  readonly fromStore: number;
   readonly compressedMs: number;
   readonly peakRssMb: number;
   readonly phases: Record<string, number>;
@@ -253,15 +255,18 @@ interface StartMeasure {
   readonly fromCache: number;
 }
 
-async function measureStart(size: number, dir: string, cacheDir: string, kind: 'cold' | 'warm'): Promise<StartMeasure> {
-  const server = new ServerProcess({ CONTENT_DIR: dir, CACHE_DIR: cacheDir });
+async function measureStart(size: number, dir: string, cacheDir: string, kind: StartMeasure['kind']): Promise<StartMeasure> {
+  const server = new ServerProcess({ CONTENT_DIR: dir, CACHE_DIR: cacheDir, ...(kind === 'warm' ? { RENDER_STORE_MAX_MB: '0' } : {}) });
   try {
     const loaded = await server.waitFor('loaded');
     const listening = await server.waitFor('listening');
     const ready = await server.waitFor('ready');
     const compressed = await server.waitFor('compressed');
     const peakRssMb = Math.max(Math.round(procStatus(server.pid, 'VmHWM') / 1024) || 0, compressed.peakRssMb);
-    if (kind === 'cold') await server.waitFor('cacheSaved');
+    if (kind === 'cold') {
+      await server.waitFor('cacheSaved');
+      await server.waitFor('renderStored');
+    }
     const load = loaded.load as { wallMs: Record<string, number>; work: Record<string, number>; threads: number; fromCache: number };
     const wall = loaded.wallMs as Record<string, number>;
     const phases: Record<string, number> = {
@@ -274,7 +279,7 @@ async function measureStart(size: number, dir: string, cacheDir: string, kind: '
       render: Number(ready.renderMs),
       compress: Number(compressed.compressMs),
     };
-    return { size, kind, listeningMs: listening.receivedMs, readyMs: ready.receivedMs, compressedMs: compressed.receivedMs, peakRssMb, phases, work: load.work, threads: load.threads, fromCache: load.fromCache };
+    return { size, kind, fromStore: Number(ready.fromStore ?? 0), listeningMs: listening.receivedMs, readyMs: ready.receivedMs, compressedMs: compressed.receivedMs, peakRssMb, phases, work: load.work, threads: load.threads, fromCache: load.fromCache };
   } finally {
     await server.stop();
   }
@@ -491,6 +496,55 @@ async function measureExport(dir: string, cacheDir: string, kind: 'cold' | 'warm
   return { kind, wallMs, files, megabytes: bytes / 1e6, peakRssMb: Math.round(peakKb / 1024) };
 }
 
+interface IncrementalMeasure {
+  readonly coldMs: number;
+  readonly incrementalMs: number;
+  /** The incremental run's summary line (written, unchanged, removed). */
+  readonly summary: string;
+}
+
+/** Runs the export command into `out` (no --clean: an earlier export there is updated in place). */
+async function runExport(dir: string, cacheDir: string, out: string): Promise<{ wallMs: number; output: string }> {
+  const started = performance.now();
+  const child = spawn(NODE_TS[0]!, [...NODE_TS.slice(1), 'src/cli/export.ts', '--out', out], {
+    cwd: ROOT,
+    env: { ...process.env, CONTENT_DIR: dir, CACHE_DIR: cacheDir, SITE_URL },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  if (code !== 0) throw new Error(`export failed:\n${output.slice(-3000)}`);
+  return { wallMs: performance.now() - started, output };
+}
+
+/**
+ * A curator's edit: cold export into a folder, then one document's lastMod
+ * changed and the export run again into the same folder (incremental). On a
+ * copy of the corpus, so the bench corpus stays pristine.
+ */
+async function measureIncrementalExport(dir: string, cacheDir: string): Promise<IncrementalMeasure> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-incremental-'));
+  try {
+    const corpus = join(work, 'content');
+    const out = join(work, 'out');
+    cpSync(dir, corpus, { recursive: true });
+    const cold = await runExport(corpus, cacheDir, out);
+    const generated = generateDocumentText(0, { seed: DEFAULT_SEED, topics: DEFAULT_TOPICS });
+    const file = join(corpus, generated.relativePath);
+    const text = readFileSync(file, 'utf8');
+    const edited = text.replace(/^lastMod: .*$/m, "lastMod: '2025-06-01T08:00:00.000001Z'");
+    if (edited === text) throw new Error(`${file}: no lastMod to change`);
+    writeFileSync(file, edited);
+    const incremental = await runExport(corpus, cacheDir, out);
+    const summary = /^export: \d+ files \(([^)]*)\)/m.exec(incremental.output)?.[1] ?? '?';
+    return { coldMs: cold.wallMs, incrementalMs: incremental.wallMs, summary };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Report
 
@@ -522,8 +576,10 @@ async function main(): Promise<void> {
         const cacheDir = join(cacheRoot, String(size));
         log(`cold start, ${size} documents`);
         starts.push(await measureStart(size, dir, cacheDir, 'cold'));
-        log(`warm restart, ${size} documents`);
+        log(`warm restart (parse cache, render store off), ${size} documents`);
         starts.push(await measureStart(size, dir, cacheDir, 'warm'));
+        log(`warm restart (parse cache and render store), ${size} documents`);
+        starts.push(await measureStart(size, dir, cacheDir, 'store'));
       }
       results.starts = starts;
       const phaseNames = Object.keys(starts[0]?.phases ?? {});
@@ -532,7 +588,7 @@ async function main(): Promise<void> {
         '',
         table(
           ['documents', 'start', 'listening', 'all rendered', 'compressed', 'peak RSS', ...phaseNames],
-          starts.map((s) => [s.size, s.kind === 'cold' ? 'cold' : 'warm (cache)', seconds(s.listeningMs), seconds(s.readyMs), seconds(s.compressedMs), `${s.peakRssMb} MB`, ...phaseNames.map((p) => seconds(s.phases[p] ?? 0))]),
+          starts.map((s) => [s.size, s.kind === 'cold' ? 'cold' : s.kind === 'warm' ? 'warm (parse cache)' : `warm (render store, ${s.fromStore} routes)`, seconds(s.listeningMs), seconds(s.readyMs), seconds(s.compressedMs), `${s.peakRssMb} MB`, ...phaseNames.map((p) => seconds(s.phases[p] ?? 0))]),
         ),
         '',
         'Parse work summed over threads (CPU seconds): ' +
@@ -548,6 +604,12 @@ async function main(): Promise<void> {
         `${seconds(s.readyMs)} to all routes rendered (listening ${seconds(s.listeningMs)}, compressed ${seconds(s.compressedMs)}), peak ${s.peakRssMb} MB`;
       if (cold) targets.push(['Cold start, 50k docs', '<= 15 s and <= 1 GB', describe(cold), cold.readyMs <= 15_000 && cold.peakRssMb <= 1024]);
       if (warm) targets.push(['Warm restart, 50k (cache)', '<= 8 s', describe(warm), warm.readyMs <= 8_000]);
+      for (const store of starts.filter((s) => s.kind === 'store')) {
+        const base = starts.find((s) => s.size === store.size && s.kind === 'cold');
+        if (!base) continue;
+        const ratio = store.compressedMs / base.compressedMs;
+        targets.push([`Warm restart from the render store, ${store.size}`, '<= 0.25x cold (compressed)', `${describe(store)}; ${ratio.toFixed(2)}x cold`, ratio <= 0.25]);
+      }
     }
 
     if (only.has('throughput')) {
@@ -608,7 +670,11 @@ async function main(): Promise<void> {
       const cold = await measureExport(dir, cacheDir, 'cold');
       log(`export of ${largest} documents, warm cache`);
       const warm = await measureExport(dir, cacheDir, 'warm');
+      log(`export of ${largest} documents, then again after one changed document (incremental)`);
+      const incremental = await measureIncrementalExport(dir, join(cacheRoot, `incremental-${largest}`));
+      const incrementalRatio = incremental.incrementalMs / incremental.coldMs;
       results.export = [cold, warm];
+      results.incrementalExport = incremental;
       results.hugo = hugoRun;
       const vsHugo = (ms: number): string => (hugoRun ? `${(ms / hugoRun.wallMs).toFixed(2)}x` : '-');
       report.push(
@@ -619,12 +685,14 @@ async function main(): Promise<void> {
           [
             ...(hugoRun ? [['Hugo (RSS only, summaries, to memory)', seconds(hugoRun.wallMs), '1.00x', '-', '-', `${hugoRun.peakRssMb} MB`]] : []),
             ...[cold, warm].map((e) => [`export, ${e.kind} cache`, seconds(e.wallMs), vsHugo(e.wallMs), e.files, `${e.megabytes.toFixed(0)} MB`, `${e.peakRssMb} MB`]),
+            [`export after one changed document (into the earlier export; ${incremental.summary})`, `${seconds(incremental.incrementalMs)} (${incrementalRatio.toFixed(2)}x its cold ${seconds(incremental.coldMs)})`, vsHugo(incremental.incrementalMs), '-', '-', '-'],
           ],
         ),
         '',
         hugoRun ? `Anchor: ${hugoRun.version}.` : 'Hugo is not installed (apt-get install hugo): no anchor in this run.',
         '',
       );
+      targets.push([`Export after one changed document, ${largest}`, '<= 0.15x cold export', `${incrementalRatio.toFixed(2)}x (${seconds(incremental.incrementalMs)} vs cold ${seconds(incremental.coldMs)}; ${incremental.summary})`, incrementalRatio <= 0.15]);
       targets.push([`Cold export vs Hugo, ${largest}`, '<= 1.0x Hugo', hugoRun ? `${vsHugo(cold.wallMs)} (${seconds(cold.wallMs)} vs Hugo ${seconds(hugoRun.wallMs)})` : `${seconds(cold.wallMs)} (no Hugo)`, hugoRun ? cold.wallMs <= hugoRun.wallMs : undefined]);
     }
   } finally {

@@ -1,13 +1,15 @@
 /**
  * One render thread of a parallel export: rebuilds the catalog of the topics
  * it was given (their documents arrive with their content already
- * sanitized), then renders and writes every route of those topics.
+ * sanitized), then renders and writes every route of those topics that the
+ * main thread did not mark as unchanged.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import { publishedRoutes } from '../publish/published-routes.ts';
+import type { FileCheck, FileOutcome, FileRecord } from './export-state.ts';
 import { writeRoutes } from './export-write.ts';
 
 export interface ExportWorkerData {
@@ -15,9 +17,17 @@ export interface ExportWorkerData {
   readonly outDir: string;
   readonly slugs: readonly string[];
   readonly documents: readonly FeedDocument[];
+  /** What the previous export left, for these topics' files. */
+  readonly checks: readonly (readonly [string, FileCheck])[];
 }
 
-export type ExportWorkerMessage = { readonly kind: 'progress'; readonly files: number } | { readonly kind: 'done'; readonly bytes: number };
+export interface WorkerFile {
+  readonly file: string;
+  readonly outcome: FileOutcome;
+  readonly record: FileRecord;
+}
+
+export type ExportWorkerMessage = { readonly kind: 'progress'; readonly files: readonly WorkerFile[] } | { readonly kind: 'done' };
 
 const data = workerData as ExportWorkerData;
 // Only these topics' documents: their topic entries (documents, summaries) equal the full catalog's.
@@ -27,13 +37,13 @@ const slugs = new Set(data.slugs);
 const mine = (function* () {
   for (const route of publishedRoutes(catalog)) if (slugs.has(route.topic ?? '')) yield route;
 })();
-let pending = 0;
-const bytes = await writeRoutes(mine, data.outDir, () => {
-  pending += 1;
-  if (pending >= 25) {
+let pending: WorkerFile[] = [];
+await writeRoutes(catalog, mine, data.outDir, new Map(data.checks), (file, outcome, record) => {
+  pending.push({ file, outcome, record });
+  if (pending.length >= 25) {
     parentPort?.postMessage({ kind: 'progress', files: pending } satisfies ExportWorkerMessage);
-    pending = 0;
+    pending = [];
   }
 });
-if (pending > 0) parentPort?.postMessage({ kind: 'progress', files: pending } satisfies ExportWorkerMessage);
-parentPort?.postMessage({ kind: 'done', bytes } satisfies ExportWorkerMessage);
+if (pending.length > 0) parentPort?.postMessage({ kind: 'progress', files: pending } satisfies ExportWorkerMessage);
+parentPort?.postMessage({ kind: 'done' } satisfies ExportWorkerMessage);

@@ -1,12 +1,14 @@
 /**
- * `npm run export -- --out DIR [--clean]`: writes every fixed route of the
- * content folder as a file (feeds, archives, previews, pages, topics.json,
- * OPML) plus a `_headers` file with their content types and cache policy,
- * for static hosts (Cloudflare Pages, Netlify and similar). Content comes
- * from CONTENT_DIR and the site settings from the environment, as for
- * `npm start`; the parse cache (CACHE_DIR) is shared with the server.
+ * `npm run export -- --out DIR [--clean] [--ping] [--changed FILE]`: writes
+ * every fixed route of the content folder as a file (feeds, archives,
+ * previews, pages, topics.json, OPML) plus a `_headers` file with their
+ * content types and cache policy, for static hosts (Cloudflare Pages, Netlify
+ * and similar). Into a folder that holds an earlier export it updates in
+ * place, writing only what changed (export-state.ts, docs/export.md).
+ * Content comes from CONTENT_DIR and the site settings from the environment,
+ * as for `npm start`; the parse cache (CACHE_DIR) is shared with the server.
  */
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -14,16 +16,23 @@ import { ConfigError, parseSiteConfig } from '../config/config.ts';
 import { renderHeadersFile } from '../http/headers-file.ts';
 import type { FeedDocument } from '../content/document.ts';
 import type { PublishedRoute } from '../publish/published-routes.ts';
+import { diffTags, feedTags } from '../publish/changes.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import { publishedRoutes } from '../publish/published-routes.ts';
+import { WebSubPublisher } from '../publish/websub.ts';
 import type { TopicIndex } from '../topics/topic-index.ts';
+import { ContentStore } from '../ingest/content-store.ts';
 import { LazyDocument } from '../ingest/lazy-document.ts';
-import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
-import { collectStaticFiles, writeStaticFiles } from '../ingest/media.ts';
+import { formatProblem } from '../ingest/load-dir.ts';
+import { collectStaticFiles } from '../ingest/media.ts';
 import { defaultThreads, spawnModuleWorker } from '../ingest/parse-pool.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
-import type { ExportWorkerData, ExportWorkerMessage } from './export-worker.ts';
-import { writeRoutes } from './export-write.ts';
+import type { FileCheck, FileOutcome, FileRecord } from './export-state.ts';
+import { ExportRefused, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJECT, checkFile, exportStamp, inspectFolder, parseManifest, placeFile, removeFiles, sha1, writeManifest } from './export-state.ts';
+import type { ExportWorkerData, ExportWorkerMessage, WorkerFile } from './export-worker.ts';
+import { skipTag, writeRoutes } from './export-write.ts';
+
+export { ExportRefused, MANIFEST_FILE } from './export-state.ts';
 
 export interface ExportOptions {
   readonly contentDir: string;
@@ -36,22 +45,41 @@ export interface ExportOptions {
   readonly threads?: number;
   /** Below this many documents, render on this thread only (tests lower it). */
   readonly minDocumentsForThreads?: number;
-  /** Called after each file; `done` counts files written so far. */
-  readonly progress?: (done: number, total: number, file: string) => void;
+  /** Remove `outDir` first instead of updating the earlier export in it. */
+  readonly clean?: boolean;
+  /** Called after each file; `done` counts files handled so far (written or unchanged). */
+  readonly progress?: (done: number, total: number, file: string, counts: ExportCounts) => void;
 }
 
-export interface ExportResult {
+export interface ExportCounts {
+  /** Files whose bytes were written (new or changed). */
+  written: number;
+  /** Files that already held the right bytes (most without a render). */
+  unchanged: number;
+  /** Files of an earlier export that no longer exist (routes, media) and were removed. */
+  removed: number;
+}
+
+export interface ExportResult extends ExportCounts {
+  /** Files of the export (the manifest not counted). */
   readonly files: number;
+  /** Bytes of the export's files. */
   readonly bytes: number;
   readonly documents: number;
   readonly problems: number;
+  /** Routes rendered (the rest were skipped on their ETags). */
+  readonly rendered: number;
   readonly renderThreads: number;
+  /** Subscribable feeds whose ETag differs from the earlier export's (publish/changes.ts): what --ping pings. */
+  readonly changedFeeds: readonly string[];
   /** Wall-clock milliseconds: load (parse + sanitize), then render + write. */
   readonly loadMs: number;
   readonly writeMs: number;
 }
 
 const MIN_DOCUMENTS_FOR_THREADS = 2000;
+/** Above this share of routes to render, sanitize every document up front on every core (and render on threads). */
+const FULL_RENDER_SHARE = 0.2;
 
 /**
  * Topics for each extra render thread, balanced by document count; this
@@ -70,136 +98,222 @@ function assignTopics(index: TopicIndex, threads: number): string[][] {
   return assigned.slice(1);
 }
 
-function runRenderThread(data: ExportWorkerData, progress: (files: number) => void): Promise<number> {
+function runRenderThread(data: ExportWorkerData, onFiles: (files: readonly WorkerFile[]) => void): Promise<void> {
   return new Promise((done, fail) => {
     const worker = spawnModuleWorker(new URL('./export-worker.ts', import.meta.url), data);
     worker.on('message', (message: ExportWorkerMessage) => {
-      if (message.kind === 'progress') progress(message.files);
-      else done(message.bytes);
+      if (message.kind === 'progress') onFiles(message.files);
+      else done();
     });
     worker.on('error', fail);
     worker.on('exit', (code) => code !== 0 && fail(new Error(`export render thread exited with code ${code}`)));
   });
 }
 
+/** The feed tags of the export in `outDir`, if it holds one (read before --clean removes it, for --ping). */
+async function previousFeeds(outDir: string): Promise<Readonly<Record<string, string>> | undefined> {
+  try {
+    return parseManifest(await readFile(join(outDir, MANIFEST_FILE), 'utf8'))?.feeds;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Exports the content folder into `outDir`: a fresh export into a missing or
+ * empty folder, or an update in place of an earlier export of this project
+ * (recognised by its manifest): only files whose bytes change are written,
+ * routes whose ETag is unchanged are not even rendered, files of routes that
+ * are gone are removed. Throws `ExportRefused` for any other folder.
+ */
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
   const started = performance.now();
   const site = parseSiteConfig(options.env);
-  // Every document is in some archive page: sanitize them all up front, on every core.
-  const catalog = await loadCatalogFromDir(site, options.contentDir, {
-    content: 'all',
+  const outDir = options.outDir;
+  let feedsBefore: Readonly<Record<string, string>> | undefined;
+  if (options.clean) {
+    feedsBefore = await previousFeeds(outDir);
+    await rm(outDir, { recursive: true, force: true });
+  }
+  // Refuse a foreign folder before any work, and change nothing in it.
+  const state = await inspectFolder(outDir);
+  feedsBefore ??= state.manifest?.feeds ?? {};
+  const stamp = exportStamp(site);
+  const sameStamp = state.manifest?.stamp === stamp;
+
+  // Fields and index first; content is sanitized below, all of it only when most routes render.
+  const { store, runner, report } = await ContentStore.open({
+    site,
+    contentDir: options.contentDir,
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
   });
+  let catalog: LiveCatalog;
+  let streaming: LiveCatalog;
+  const checks = new Map<string, FileCheck>();
+  let toRender = 0;
+  let full: boolean;
+  try {
+    catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
+    // A catalog that does not keep what it renders: memory holds only the routes being written.
+    streaming = new LiveCatalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false });
+    // Validators come before bodies: which routes need a render is known now.
+    for (const route of publishedRoutes(streaming)) {
+      const check = checkFile(state, route.file, skipTag(streaming, route), sameStamp);
+      checks.set(route.file, check);
+      if (!check.skip) toRender += 1;
+    }
+    full = toRender > checks.size * FULL_RENDER_SHARE;
+    // Every document is in some archive page: for a full render, sanitize them all up front, on every core.
+    // Otherwise the few routes to render sanitize their documents on first read.
+    if (full) await store.pinWindows(catalog.index, Number.POSITIVE_INFINITY, runner);
+    // Saving the cache costs about as much as reading it: after a few edits, the next run parses those few files again instead.
+    if (options.cacheDir !== undefined && (full || report.parsed > Math.max(50, report.files / 100))) await store.saveCache();
+  } finally {
+    store.close();
+    await runner.close();
+  }
   for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
   const loaded = performance.now();
 
-  // A catalog that does not keep what it renders: memory holds only the routes being written.
-  const streaming = new LiveCatalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false });
   // The icon and the documents' images, copied as they are (docs/media.md).
   const staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all);
-  let total = 1 + staticFiles.length;
-  for (const _route of publishedRoutes(streaming)) total += 1;
-  await mkdir(options.outDir, { recursive: true });
+  const headers = new TextEncoder().encode(renderHeadersFile(site));
+  const planned = new Set([...checks.keys(), ...staticFiles.map((file) => file.outFile), '_headers']);
+  const total = planned.size;
+
+  // In progress: the previous records, plus every file this run may add, so an interrupted run leaves a folder the next one accepts.
+  await mkdir(outDir, { recursive: true });
+  const previousFiles = state.manifest?.files ?? {};
+  const claimed = [...new Set([...planned, ...(state.manifest?.claimed ?? [])])].filter((file) => !(file in previousFiles)).sort();
+  await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: false, stamp: state.manifest?.stamp ?? '', files: previousFiles, claimed, feeds: feedsBefore });
+
+  const records = new Map<string, FileRecord>();
+  const counts: ExportCounts = { written: 0, unchanged: 0, removed: 0 };
   let done = 0;
-  const written = (file: string): void => {
+  const fileDone = (file: string, outcome: FileOutcome, record: FileRecord): void => {
+    records.set(file, record);
+    counts[outcome] += 1;
     done += 1;
-    options.progress?.(done, total, file);
+    options.progress?.(done, total, file, counts);
   };
 
   const threads = options.threads ?? defaultThreads();
-  const parallel = threads > 1 && catalog.index.all.length >= (options.minDocumentsForThreads ?? MIN_DOCUMENTS_FOR_THREADS);
+  const parallel = full && threads > 1 && catalog.index.all.length >= (options.minDocumentsForThreads ?? MIN_DOCUMENTS_FOR_THREADS);
   const others = parallel ? assignTopics(catalog.index, threads).filter((slugs) => slugs.length > 0) : [];
   const elsewhere = new Set(others.flat());
+  const topicFiles = new Map<string, string[]>();
+  if (parallel) {
+    for (const route of publishedRoutes(streaming)) {
+      if (route.topic === undefined || !elsewhere.has(route.topic)) continue;
+      let files = topicFiles.get(route.topic);
+      if (!files) topicFiles.set(route.topic, (files = []));
+      files.push(route.file);
+    }
+  }
   const threadsDone = others.map((slugs) => {
     const documents = new Set<FeedDocument>();
     for (const slug of slugs) for (const document of catalog.index.topics.get(slug)?.documents ?? []) documents.add(document);
     // Plain documents with their content: what a thread can receive.
     const plain = [...documents].map((document) => (document instanceof LazyDocument ? document.toJSON() : document));
-    return runRenderThread({ site, outDir: options.outDir, slugs, documents: plain }, (files) => {
-      for (let i = 0; i < files; i += 1) written('');
+    const mine = slugs.flatMap((slug) => topicFiles.get(slug) ?? []).map((file) => [file, checks.get(file)!] as const);
+    return runRenderThread({ site, outDir, slugs, documents: plain, checks: mine }, (files) => {
+      for (const { file, outcome, record } of files) fileDone(file, outcome, record);
     });
   });
   const own = (function* (): Generator<PublishedRoute> {
     for (const route of publishedRoutes(streaming)) if (!elsewhere.has(route.topic ?? '')) yield route;
   })();
-  const sizes = await Promise.all([writeRoutes(own, options.outDir, written), ...threadsDone]);
+  await Promise.all([writeRoutes(streaming, own, outDir, checks, fileDone), ...threadsDone]);
 
-  const staticBytes = await writeStaticFiles(staticFiles, options.outDir);
-  for (const file of staticFiles) written(file.outFile);
-  const headers = renderHeadersFile(site);
-  await writeFile(join(options.outDir, '_headers'), headers);
-  written('_headers');
+  for (const file of staticFiles) {
+    const placed = await placeFile(outDir, file.outFile, file.bytes, file.entry.etag, checkFile(state, file.outFile, file.entry.etag, true));
+    fileDone(file.outFile, placed.outcome, placed.record);
+  }
+  const headersTag = sha1(headers);
+  const placedHeaders = await placeFile(outDir, '_headers', headers, headersTag, checkFile(state, '_headers', headersTag, true));
+  fileDone('_headers', placedHeaders.outcome, placedHeaders.record);
+
+  // Files of routes (and media) that are gone.
+  const stale = [...state.disk.keys()].filter((file) => !planned.has(file));
+  await removeFiles(outDir, stale);
+  counts.removed = stale.length;
+
+  const tags = feedTags(streaming);
+  const files = Object.fromEntries([...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: true, stamp, files, claimed: [], feeds: Object.fromEntries(tags) });
   const health = catalog.health();
+  let bytes = 0;
+  for (const record of records.values()) bytes += record.size;
   return {
-    files: done,
-    bytes: sizes.reduce((a, b) => a + b, 0) + staticBytes + Buffer.byteLength(headers),
+    files: records.size,
+    bytes,
+    ...counts,
     documents: health.documents,
     problems: health.problems,
+    rendered: toRender,
     renderThreads: 1 + others.length,
+    changedFeeds: diffTags(new Map(Object.entries(feedsBefore)), tags),
     loadMs: loaded - started,
     writeMs: performance.now() - loaded,
   };
 }
 
 /** A bar on a terminal; on a pipe or in CI, one plain line per tenth. */
-function progressReporter(): { update: (done: number, total: number, file: string) => void; stop: () => void } {
+function progressReporter(): { update: NonNullable<ExportOptions['progress']>; stop: () => void } {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: 'export [{bar}] {percentage}% | {value}/{total} files | {file}', stream: process.stderr, hideCursor: true },
+      { format: 'export [{bar}] {percentage}% | {value}/{total} files | {written} written, {unchanged} unchanged | {file}', stream: process.stderr, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
     return {
-      update(done, total, file) {
+      update(done, total, file, counts) {
         if (!started) {
-          bar.start(total, 0, { file: '' });
+          bar.start(total, 0, { file: '', written: 0, unchanged: 0 });
           started = true;
         }
-        bar.update(done, { file });
+        bar.update(done, { file, written: counts.written, unchanged: counts.unchanged });
       },
       stop: () => bar.stop(),
     };
   }
   let reported = -1;
   return {
-    update(done, total) {
+    update(done, total, _file, counts) {
       const tenth = Math.floor((done / total) * 10);
       if (tenth > reported) {
         reported = tenth;
-        console.error(`export: ${done}/${total} files (${tenth * 10}%)`);
+        console.error(`export: ${done}/${total} files (${tenth * 10}%): ${counts.written} written, ${counts.unchanged} unchanged`);
       }
     },
     stop() {},
   };
 }
 
-async function isEmptyDir(path: string): Promise<boolean> {
-  try {
-    return (await readdir(path)).length === 0;
-  } catch {
-    return true;
-  }
-}
+const USAGE = 'Usage: npm run export -- --out DIR [--clean] [--ping] [--changed FILE]   (CONTENT_DIR, SITE_URL, ... from the environment)';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { out: { type: 'string' }, clean: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      out: { type: 'string' },
+      clean: { type: 'boolean', default: false },
+      ping: { type: 'boolean', default: false },
+      changed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help || values.out === undefined) {
-    console.error('Usage: npm run export -- --out DIR [--clean]   (CONTENT_DIR, SITE_URL, ... from the environment)');
+    console.error(USAGE);
     process.exit(values.help ? 0 : 1);
   }
   const outDir = resolve(values.out);
-  if (values.clean) await rm(outDir, { recursive: true, force: true });
-  else if (!(await isEmptyDir(outDir))) {
-    console.error(`export: ${outDir} is not empty; pass --clean to replace it (stale files would be served)`);
-    process.exit(1);
-  }
   let runtime;
+  let site;
   try {
+    site = parseSiteConfig(process.env);
     runtime = parseNodeRuntimeConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -208,21 +322,48 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (values.ping && site.websubHub === undefined) {
+    console.error('export: --ping needs WEBSUB_HUB (the hub the feeds advertise)');
+    process.exit(1);
+  }
   const progress = progressReporter();
-  const result = await exportSite({
-    contentDir: process.env.CONTENT_DIR ?? './content',
-    outDir,
-    env: process.env,
-    ...(runtime.cacheDir === undefined ? {} : { cacheDir: runtime.cacheDir }),
-    ...(runtime.parseThreads === undefined ? {} : { threads: runtime.parseThreads }),
-    stateDir: runtime.stateDir,
-    progress: progress.update,
-  });
+  let result;
+  try {
+    result = await exportSite({
+      contentDir: process.env.CONTENT_DIR ?? './content',
+      outDir,
+      env: process.env,
+      clean: values.clean,
+      ...(runtime.cacheDir === undefined ? {} : { cacheDir: runtime.cacheDir }),
+      ...(runtime.parseThreads === undefined ? {} : { threads: runtime.parseThreads }),
+      stateDir: runtime.stateDir,
+      progress: progress.update,
+    });
+  } catch (error) {
+    progress.stop();
+    if (error instanceof ExportRefused) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
   progress.stop();
   console.log(
-    `export: ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB from ${result.documents} documents (${result.problems} problems) ` +
-      `in ${((result.loadMs + result.writeMs) / 1000).toFixed(1)} s (load ${(result.loadMs / 1000).toFixed(1)} s, render + write ${(result.writeMs / 1000).toFixed(1)} s on ${result.renderThreads} thread(s)) -> ${outDir}`,
+    `export: ${result.files} files (${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed), ` +
+      `${(result.bytes / 1e6).toFixed(1)} MB from ${result.documents} documents (${result.problems} problems) ` +
+      `in ${((result.loadMs + result.writeMs) / 1000).toFixed(1)} s (load ${(result.loadMs / 1000).toFixed(1)} s, render + write ${(result.writeMs / 1000).toFixed(1)} s, ` +
+      `${result.rendered} routes rendered on ${result.renderThreads} thread(s)) -> ${outDir}`,
   );
+  if (values.changed !== undefined) await writeFile(values.changed, `${JSON.stringify(result.changedFeeds, null, 2)}\n`);
+  if (values.ping && site.websubHub !== undefined) {
+    if (result.changedFeeds.length === 0) console.log('export: no feed changed; nothing to ping');
+    else {
+      let gaveUp = false;
+      await new WebSubPublisher({ hub: site.websubHub, onOutcome: (outcome) => (gaveUp ||= outcome === 'gave-up') }).publish(result.changedFeeds);
+      console.log(`export: ${result.changedFeeds.length} changed feed(s) ${gaveUp ? 'NOT all pinged' : 'pinged'} at ${site.websubHub}`);
+      if (gaveUp) process.exitCode = 1;
+    }
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -9,6 +9,8 @@ import type { EnvRecord, ServerConfig } from './config.ts';
 export interface NodeRuntimeConfig {
   /** Parsed-document cache folder; undefined when CACHE_DIR is `off`. */
   readonly cacheDir: string | undefined;
+  /** Upper bound of the render store (rendered and compressed bytes kept across restarts, under CACHE_DIR); 0 turns it off. */
+  readonly renderStoreMaxMb: number;
   /** Parse threads at start-up; 0 or 1 parses on the main thread. Undefined: the cores, up to 4. */
   readonly parseThreads: number | undefined;
   /** Answer canonical GET/HEAD from rendered bytes before the router (FAST_PATH=false: Hono only, for comparison). */
@@ -49,6 +51,7 @@ function readNodeRuntime(reader: EnvReader): NodeRuntimeConfig {
   const cache = reader.text('CACHE_DIR', DEFAULT_CACHE_DIR);
   return {
     cacheDir: cache === 'off' ? undefined : cache,
+    renderStoreMaxMb: reader.integer('RENDER_STORE_MAX_MB', 2048, 0, 1_048_576),
     parseThreads: reader.optionalInteger('PARSE_THREADS', 0, 64),
     fastPath: reader.boolean('FAST_PATH', true),
     watchSettleMs: reader.integer('WATCH_SETTLE_MS', 20, 0, 10_000),

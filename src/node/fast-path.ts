@@ -20,6 +20,7 @@ import { ROUTES, feedPath, formatOfFile, matchRoute } from '../publish/routes.ts
 import { isSlug } from '../content/topic-slug.ts';
 import type { ArchivedScope } from '../topics/scope.ts';
 import type { Validators } from '../topics/validators.ts';
+import type { StoredRender } from '../ingest/render-store.ts';
 import type { Coding } from './compress.ts';
 import { MIN_COMPRESS_BYTES, acceptedCodings, compress } from './compress.ts';
 
@@ -107,11 +108,17 @@ export function codedTag(etag: string, coding: Coding): string {
   return `${etag.slice(0, -1)}-${coding === 'gzip' ? 'gz' : 'br'}"`;
 }
 
+/** Where a slot saves what it rendered and compressed (the render store, src/ingest/render-store.ts). */
+export interface RenderSink {
+  put(etag: string, render: Promise<StoredRender | undefined>): void;
+}
+
 /**
  * One route of one snapshot: validators from the index, bytes rendered on
- * first use and compressed once in the background. After the render it holds
- * no reference to its catalog, so a later snapshot can keep it when the
- * validators are unchanged without keeping the old snapshot alive.
+ * first use (or restored from the render store) and compressed once in the
+ * background. After the render it holds no reference to its catalog, so a
+ * later snapshot can keep it when the validators are unchanged without
+ * keeping the old snapshot alive.
  */
 export class Slot implements Validators {
   readonly etag: string;
@@ -123,8 +130,14 @@ export class Slot implements Validators {
   private identity: Variant | undefined;
   private readonly coded = new Map<Coding, Variant | null | 'pending'>();
   private readonly jobs = new Map<Coding, Promise<void>>();
+  /** Set while a render waits for both variants before it is saved to the sink. */
+  private settle: ((render: StoredRender | undefined) => void) | undefined;
+  private compressFailed = false;
 
-  constructor(route: FastRoute) {
+  constructor(
+    route: FastRoute,
+    private readonly sink?: RenderSink,
+  ) {
     const { representation } = route;
     this.etag = representation.etag;
     this.lastModified = representation.lastModified;
@@ -138,14 +151,46 @@ export class Slot implements Validators {
     return this.identity !== undefined;
   }
 
-  /** Identity bytes; renders them on the first call. Throws when the render fails. */
-  render(): Variant {
+  /**
+   * Identity bytes; renders them on the first call. Throws when the render
+   * fails. With a sink, the render is saved once both variants are made:
+   * `compressLater` starts them in the background (a request's render);
+   * a warm-up that compresses them itself passes false.
+   */
+  render(compressLater = true): Variant {
     if (this.identity) return this.identity;
     const bytes = this.representation?.body();
     if (!(bytes instanceof Uint8Array)) throw new Error('the fast path serves rendered bytes only');
     this.identity = variantOf(this.headers, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     this.representation = undefined;
+    if (this.sink) {
+      this.sink.put(this.etag, new Promise((resolve) => (this.settle = resolve)));
+      if (compressLater) {
+        const later = setTimeout(() => {
+          void this.compress('br');
+          void this.compress('gzip');
+        }, 0);
+        later.unref?.();
+      }
+    }
     return this.identity;
+  }
+
+  /**
+   * Fills the slot from the render store (the bytes of this very ETag:
+   * the store verified the tag and the hashes): no render, no compression.
+   * False when the slot is rendered already.
+   */
+  restore(stored: StoredRender): boolean {
+    if (this.identity) return false;
+    this.identity = variantOf(this.headers, stored.identity);
+    this.representation = undefined;
+    for (const coding of ['br', 'gzip'] as const) {
+      const body = stored[coding];
+      this.coded.set(coding, body === undefined ? null : variantOf({ ...this.headers, ETag: codedTag(this.etag, coding), 'Content-Encoding': coding }, body));
+      this.jobs.set(coding, Promise.resolve());
+    }
+    return true;
   }
 
   /** The best variant ready for these codings; missing ones are made in the background. */
@@ -171,9 +216,10 @@ export class Slot implements Validators {
   }
 
   private async makeVariant(coding: Coding): Promise<void> {
-    const identity = this.render();
+    const identity = this.render(false);
     if (identity.body.byteLength < MIN_COMPRESS_BYTES) {
       this.coded.set(coding, null);
+      this.settled();
       return;
     }
     this.coded.set(coding, 'pending');
@@ -183,7 +229,22 @@ export class Slot implements Validators {
       else this.coded.set(coding, variantOf({ ...this.headers, ETag: codedTag(this.etag, coding), 'Content-Encoding': coding }, body));
     } catch {
       this.coded.set(coding, null);
+      this.compressFailed = true;
     }
+    this.settled();
+  }
+
+  /** Both variants made (or not worth making): hands the render to the sink, unless a compression failed. */
+  private settled(): void {
+    const settle = this.settle;
+    if (!settle || !this.compressed || !this.identity) return;
+    this.settle = undefined;
+    if (this.compressFailed) return settle(undefined);
+    const body = (coding: Coding): Buffer | undefined => {
+      const variant = this.coded.get(coding);
+      return variant && variant !== 'pending' ? variant.body : undefined;
+    };
+    settle({ identity: this.identity.body, br: body('br'), gzip: body('gzip') });
   }
 
   get compressed(): boolean {
@@ -200,9 +261,11 @@ export class FastTable {
   private readonly slots = new Map<string, Slot>();
   private inherited: ReadonlyMap<string, Slot> | undefined;
 
+  /** `sink`: where new slots save their renders (the render store); none by default. */
   constructor(
     readonly catalog: LiveCatalog,
     previous?: FastTable,
+    readonly sink?: RenderSink,
   ) {
     // One generation only: the previous table lets go of its own predecessor.
     if (previous) {
@@ -217,9 +280,16 @@ export class FastTable {
     const route = resolveRoute(this.catalog, path);
     if (!route) return undefined;
     const old = this.inherited?.get(path);
-    const slot = old && old.rendered && old.etag === route.representation.etag ? old : new Slot(route);
+    const slot = old && old.rendered && old.etag === route.representation.etag ? old : new Slot(route, this.sink);
     this.slots.set(path, slot);
     return slot;
+  }
+
+  /** Paths whose slots hold bytes (rendered or restored): what this snapshot has served or warmed. */
+  renderedPaths(): string[] {
+    const paths: string[] = [];
+    for (const [path, slot] of this.slots) if (slot.rendered) paths.push(path);
+    return paths;
   }
 
   /** Paths the previous snapshot had slots for, so a warm-up can carry them over. */

@@ -7,6 +7,7 @@ import type { SiteConfig } from '../config/config.ts';
 import type { Problem } from '../content/document.ts';
 import type { LoadReport, StoreOptions } from '../ingest/content-store.ts';
 import { ContentStore } from '../ingest/content-store.ts';
+import type { RenderStore, StoredRender } from '../ingest/render-store.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import type { SubscriberTotals } from '../publish/subscribers.ts';
 import { pathsOfTopics } from '../publish/routes.ts';
@@ -31,6 +32,13 @@ export interface StartReport {
 export interface WarmReport {
   readonly routes: number;
   readonly rendered: number;
+  /** Fixed routes filled from the render store (no render, no compression). */
+  readonly fromStore: number;
+  /**
+   * Other routes the last run served (archive pages) filled from the render
+   * store after the fixed ones (first warm-up only; never rendered here).
+   */
+  readonly servedFromStore: number;
   readonly renderMs: number;
   readonly compressMs: number;
 }
@@ -57,6 +65,8 @@ export class LiveSite {
   private snapshot: Snapshot;
   private warming: Promise<WarmReport> | undefined;
   private pinning: ReturnType<typeof setTimeout> | undefined;
+  /** The first warm-up also fills, from the store, the other routes the last run served. */
+  private restoreServed = true;
   /** Told how long each fixed route took to render during a warm-up (metrics). */
   onRender: ((ms: number) => void) | undefined;
 
@@ -64,11 +74,13 @@ export class LiveSite {
     readonly site: SiteConfig,
     readonly store: ContentStore,
     catalog: LiveCatalog,
+    /** Rendered bytes kept across restarts (src/ingest/render-store.ts); none when CACHE_DIR is off. */
+    readonly renderStore?: RenderStore,
   ) {
-    this.snapshot = { catalog, table: new FastTable(catalog) };
+    this.snapshot = { catalog, table: new FastTable(catalog, undefined, renderStore) };
   }
 
-  static async start(options: StoreOptions): Promise<{ live: LiveSite; report: StartReport }> {
+  static async start(options: StoreOptions & { readonly renderStore?: RenderStore }): Promise<{ live: LiveSite; report: StartReport }> {
     const { store, report: load, runner } = await ContentStore.open(options);
     const wallMs: Record<string, number> = {};
     let mark = performance.now();
@@ -79,7 +91,7 @@ export class LiveSite {
       // Sanitize what the feed windows show, on every core, before serving.
       await store.pinWindows(catalog.index, options.site.feedLimit, runner);
       wallMs.sanitize = performance.now() - mark;
-      const live = new LiveSite(options.site, store, catalog);
+      const live = new LiveSite(options.site, store, catalog, options.renderStore);
       const health = catalog.health();
       return { live, report: { load, wallMs, documents: health.documents, problems: health.problems } };
     } finally {
@@ -116,7 +128,7 @@ export class LiveSite {
     const previous = this.snapshot;
     const index = patchTopicIndex(previous.catalog.index, change.removed, change.added);
     const catalog = new LiveCatalog(this.site, { documents: index.all, problems: this.store.problems() }, { index, subscribers: previous.catalog.subscribers, files: this.store.files });
-    this.snapshot = { catalog, table: new FastTable(catalog, previous.table) };
+    this.snapshot = { catalog, table: new FastTable(catalog, previous.table, this.renderStore) };
     const applyMs = performance.now() - startedAt;
     // Which documents keep their sanitized content is bookkeeping: after the requests waiting now.
     clearTimeout(this.pinning);
@@ -137,21 +149,33 @@ export class LiveSite {
     const previous = this.snapshot;
     const { catalog: old } = previous;
     const catalog = new LiveCatalog(this.site, { documents: old.index.all, problems: old.problems }, { index: old.index, subscribers: totals, files: this.store.files });
-    this.snapshot = { catalog, table: new FastTable(catalog, previous.table) };
+    this.snapshot = { catalog, table: new FastTable(catalog, previous.table, this.renderStore) };
     return catalog;
   }
 
   /**
-   * Renders the fixed routes of the current snapshot (those whose validators
-   * changed; the rest are carried over) and compresses them, a few at a time
-   * so requests are served in between. A newer snapshot stops an older warm-up.
+   * Fills the fixed routes of the current snapshot: those whose validators
+   * did not change are carried over, those the render store has (by ETag)
+   * are read from it, the rest are rendered and compressed (and saved to the
+   * store), a few at a time so requests are served in between. A newer
+   * snapshot stops an older warm-up.
    */
   warm(compress = true, onRendered?: (report: WarmReport) => void, first: readonly string[] = []): Promise<WarmReport> {
     const run = async (): Promise<WarmReport> => {
       const { table, catalog } = this.snapshot;
       const started = performance.now();
       let rendered = 0;
+      let fromStore = 0;
       let routes = 0;
+      const paths = [...new Set([...first, ...defaultPaths(catalog.index)])];
+      // The store's reads all start now (a few run at once); the loop below takes them in order.
+      const stored = new Map<string, Promise<StoredRender | undefined>>();
+      if (this.renderStore) {
+        for (const path of paths) {
+          const slot = table.lookup(path);
+          if (slot && !slot.rendered) stored.set(path, this.renderStore.get(slot.etag).catch(() => undefined));
+        }
+      }
       let sliceStart = performance.now();
       // Compression runs on the libuv pool while this thread renders the next routes.
       const compressions: Promise<void>[] = [];
@@ -167,15 +191,20 @@ export class LiveSite {
           waiting.shift()?.();
         }
       };
-      for (const path of new Set([...first, ...defaultPaths(catalog.index)])) {
+      for (const path of paths) {
         if (this.snapshot.table !== table) break;
         const slot = table.lookup(path);
         if (!slot) continue;
         routes += 1;
+        const hit = stored.has(path) ? await stored.get(path) : undefined;
+        if (hit && slot.restore(hit)) {
+          fromStore += 1;
+          continue;
+        }
         if (!slot.rendered) {
           try {
             const renderStarted = performance.now();
-            slot.render();
+            slot.render(!compress);
             this.onRender?.(performance.now() - renderStarted);
             rendered += 1;
           } catch (error) {
@@ -193,12 +222,37 @@ export class LiveSite {
       for (const path of table.inheritedPaths()) table.lookup(path);
       table.forgetPrevious();
       const renderMs = performance.now() - started;
-      onRendered?.({ routes, rendered, renderMs, compressMs: 0 });
+      onRendered?.({ routes, rendered, fromStore, servedFromStore: 0, renderMs, compressMs: 0 });
+      const servedFromStore = await this.restoreServedPaths(table, new Set(paths));
       await Promise.all(compressions);
-      return { routes, rendered, renderMs, compressMs: performance.now() - started - renderMs };
+      return { routes, rendered, fromStore, servedFromStore, renderMs, compressMs: performance.now() - started - renderMs };
     };
     const previous = this.warming ?? Promise.resolve(undefined);
     this.warming = previous.then(run, run);
     return this.warming;
+  }
+
+  /** Fills the routes the last run served beyond `fixed` from the store, once; how many were filled. */
+  private async restoreServedPaths(table: FastTable, fixed: ReadonlySet<string>): Promise<number> {
+    const store = this.renderStore;
+    if (!store || !this.restoreServed) return 0;
+    this.restoreServed = false;
+    const reads: [Slot, Promise<StoredRender | undefined>][] = [];
+    for (const path of await store.loadPaths()) {
+      if (fixed.has(path) || this.snapshot.table !== table) continue;
+      const slot = table.lookup(path);
+      if (slot && !slot.rendered && store.has(slot.etag)) reads.push([slot, store.get(slot.etag).catch(() => undefined)]);
+    }
+    let filled = 0;
+    for (const [slot, read] of reads) {
+      const hit = await read;
+      if (hit && slot.restore(hit)) filled += 1;
+    }
+    return filled;
+  }
+
+  /** Tells the render store which routes this run has served, for the next start (see `restoreServedPaths`). */
+  async saveServedPaths(): Promise<void> {
+    if (this.renderStore) await this.renderStore.savePaths(this.snapshot.table.renderedPaths());
   }
 }

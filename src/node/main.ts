@@ -20,6 +20,7 @@ import { sameSubscriberTotals } from '../publish/subscribers.ts';
 import { pathOf } from '../publish/routes.ts';
 import { guardServer } from './http-guards.ts';
 import { LiveSite } from './live.ts';
+import { RenderStore } from '../ingest/render-store.ts';
 import { formatProblem } from '../ingest/load-dir.ts';
 import type { NodeRuntimeConfig } from '../config/node-settings.ts';
 import { parseNodeServerConfig } from '../config/node-settings.ts';
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
   });
   door.install(server);
 
+  let renderStore: RenderStore | undefined;
+
   let refreshing: ReturnType<typeof setInterval> | undefined;
   let saving: ReturnType<typeof setTimeout> | undefined;
   // Cache saves one after another: two at once would share the temporary file.
@@ -127,7 +130,12 @@ async function main(): Promise<void> {
     flush: async () => {
       subscribers.save(subscriberFile);
       if (!live) return;
+      // Renders still being saved get a moment; an unfinished one is simply rendered again next time.
+      const stored = renderStore?.idle();
+      await live.saveServedPaths();
       await saveCacheNow(live);
+      if (stored) await Promise.race([stored, new Promise((done) => setTimeout(done, 2_000).unref())]);
+      renderStore?.close();
       // The first-seen ledger (and whatever else the site keeps open).
       const closable = live as { close?: () => unknown };
       if (typeof closable.close === 'function') await closable.close();
@@ -141,6 +149,21 @@ async function main(): Promise<void> {
   report('listening', { port });
   metrics.startupSeconds.set({ phase: 'listening' }, performance.now() / 1000);
 
+  // Rendered and compressed bytes from the last run, by ETag (listed while the content loads).
+  if (runtime.cacheDir !== undefined && runtime.renderStoreMaxMb > 0) {
+    try {
+      renderStore = new RenderStore({
+        cacheDir: runtime.cacheDir,
+        contentDir: config.contentDir,
+        maxBytes: runtime.renderStoreMaxMb * 1024 * 1024,
+        onDiscard: (file, reason) => console.warn(`render store: discarded ${file}: ${reason}`),
+      });
+    } catch (error) {
+      // Without its code stamp the store could serve bytes of older code: off, every route is rendered.
+      console.warn('render store off: could not stamp the rendering code', error);
+    }
+  }
+
   // 3. Load.
   const started = await LiveSite.start({
     site: config.site,
@@ -149,6 +172,7 @@ async function main(): Promise<void> {
     ...(runtime.parseThreads === undefined ? {} : { threads: runtime.parseThreads }),
     // Items are published when they first appeared: the first-seen ledger under STATE_DIR (docs/item-dates.md).
     stateDir: runtime.stateDir,
+    ...(renderStore === undefined ? {} : { renderStore }),
   });
   if (shutdown.stopping) return;
   live = started.live;
@@ -170,8 +194,15 @@ async function main(): Promise<void> {
   // 4. Warm: every fixed route rendered, servable from memory. Compressed variants follow.
   const site = live;
   const warm = await site.warm(true, (rendered) => report('ready', { ...rendered }));
-  console.log(`ready: ${warm.routes} routes rendered in ${Math.round(warm.renderMs)} ms, compressed ${Math.round(warm.compressMs)} ms later`);
+  console.log(
+    `ready: ${warm.routes} routes rendered in ${Math.round(warm.renderMs)} ms, compressed ${Math.round(warm.compressMs)} ms later` +
+      (renderStore ? ` (${warm.fromStore} from the render store, ${warm.rendered} rendered)` : ''),
+  );
   report('compressed', { ...warm });
+  if (renderStore) {
+    const began = performance.now();
+    void renderStore.idle().then(() => report('renderStored', { ms: Math.round(performance.now() - began), ...renderStore.stats() }));
+  }
   metrics.startupSeconds.set({ phase: 'ready' }, performance.now() / 1000);
 
   saveCache = (delayMs: number): void => {
@@ -204,6 +235,7 @@ async function main(): Promise<void> {
     } catch (error) {
       console.error(`could not write ${subscriberFile}`, error);
     }
+    void site.saveServedPaths();
   }, runtime.subscribersRefreshMs);
   refreshing.unref();
 }

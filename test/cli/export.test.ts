@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportSite } from '../../src/cli/export.ts';
+import { MANIFEST_FILE, exportSite } from '../../src/cli/export.ts';
 import { parseSiteConfig } from '../../src/config/config.ts';
 import { renderHeadersFile } from '../../src/http/headers-file.ts';
 import { publishedRoutes } from '../../src/publish/published-routes.ts';
@@ -17,8 +17,9 @@ import { collectStaticFiles } from '../../src/ingest/media.ts';
 const env = { SITE_URL: 'https://feeds.example.org', FEED_LIMIT: '5' };
 let out: string;
 
+/** The export's files; the manifest (`.topic-feeds-export.json`, bookkeeping with mtimes) left out. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
+  return readdirSync(dir).filter((name) => name !== MANIFEST_FILE).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path).map((inner) => `${name}/${inner}`) : [name];
   });

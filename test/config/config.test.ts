@@ -45,6 +45,7 @@ describe('settings', () => {
     expect(config.site.siteUrl).toBe('http://localhost:3000');
     expect(runtime).toEqual({
       cacheDir: '.cache/topic-feeds',
+      renderStoreMaxMb: 2048,
       parseThreads: undefined,
       fastPath: true,
       watchSettleMs: 20,

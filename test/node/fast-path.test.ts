@@ -7,7 +7,10 @@
  * their own ETags.
  */
 import { createAdaptorServer } from '@hono/node-server';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../../src/config/config.ts';
@@ -18,6 +21,7 @@ import { acceptedCodings } from '../../src/node/compress.ts';
 import { FastTable, codedTag, installFastPath, resolveRoute } from '../../src/node/fast-path.ts';
 import { guardServer } from '../../src/node/http-guards.ts';
 import { loadCatalogFromDir } from '../../src/ingest/load-dir.ts';
+import { RenderStore } from '../../src/ingest/render-store.ts';
 import type { RawResponse } from '../support/corpus.ts';
 import { httpRequest } from '../support/corpus.ts';
 
@@ -206,5 +210,56 @@ describe('precompressed variants', () => {
     expect(slot.variantFor([]).etag).toBe(slot.etag);
     const res = await httpRequest(fastPort, path, { headers: { 'Accept-Encoding': 'gzip;q=0, br;q=0' } });
     expect(res.headers['content-encoding']).toBeUndefined();
+  });
+});
+
+describe('slots restored from the render store', () => {
+  it('answer exactly as rendered slots do: same status, headers and bytes, compressed variants included', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'fast-path-store-'));
+    const original = table;
+    try {
+      const store = new RenderStore({ cacheDir, contentDir: 'content', maxBytes: Number.MAX_SAFE_INTEGER });
+      const paths = fixedPaths();
+      // A table whose slots save to the store once rendered and compressed.
+      const rendered = new FastTable(catalog, undefined, store);
+      for (const path of paths) {
+        const slot = rendered.lookup(path)!;
+        slot.render(false);
+        await Promise.all([slot.compress('br'), slot.compress('gzip')]);
+      }
+      await store.idle();
+      // A fresh table (as after a restart), every slot filled from the store: nothing rendered.
+      const restored = new FastTable(catalog);
+      for (const path of paths) {
+        const slot = restored.lookup(path)!;
+        const stored = await store.get(slot.etag);
+        expect(stored, path).toBeDefined();
+        expect(slot.restore(stored!), path).toBe(true);
+        expect(slot.compressed, path).toBe(true);
+      }
+      table = restored;
+      for (const path of paths) {
+        await compare({ path, fast: true });
+        await compare({ path, method: 'HEAD', fast: true });
+        await compare({ path, headers: { 'If-None-Match': restored.lookup(path)!.etag }, fast: true });
+      }
+      // Compressed answers: the same as the rendered table's.
+      for (const path of paths) {
+        const cases: Record<string, string>[] = [{ 'Accept-Encoding': 'gzip' }, { 'Accept-Encoding': 'br' }, { 'Accept-Encoding': 'br', 'If-None-Match': codedTag(restored.lookup(path)!.etag, 'br') }];
+        for (const headers of cases) {
+          table = restored;
+          const fromStore = await httpRequest(fastPort, path, { headers });
+          table = rendered;
+          const fromRender = await httpRequest(fastPort, path, { headers });
+          expect(fromStore.status, path).toBe(fromRender.status);
+          expect(fromStore.headers, `${path} ${JSON.stringify(headers)}`).toEqual(fromRender.headers);
+          expect(fromStore.body.equals(fromRender.body), `${path}: body`).toBe(true);
+        }
+      }
+      expect(restored.lookup('/rss.xml')!.variantFor(['br']).etag).toBe(codedTag(restored.lookup('/rss.xml')!.etag, 'br'));
+    } finally {
+      table = original;
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,273 @@
+/**
+ * What an export folder holds, for incremental exports (docs/export.md): the
+ * manifest an export writes (`.topic-feeds-export.json`: every file it wrote
+ * with the route's ETag, a SHA-1 of the bytes, the size and mtime on disk),
+ * the check that a folder holds only an earlier export of this project, the
+ * per-file decision (skip the render, keep the file, or write it), and
+ * atomic writes (temp file in the same folder, then rename).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { lstat, mkdir, open, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import type { SiteConfig } from '../config/config.ts';
+
+export const MANIFEST_FILE = '.topic-feeds-export.json';
+export const MANIFEST_PROJECT = 'topic-feeds';
+export const MANIFEST_FORMAT = 1;
+/** Suffix of the temp files of atomic writes; one left by a crash is removed by the next run. */
+export const TEMP_SUFFIX = '.topic-feeds-tmp';
+
+/** One file of an export, as the manifest records it. */
+export interface FileRecord {
+  /** The route's ETag (static files: their bytes' ETag; `_headers`: its SHA-1). */
+  readonly etag: string;
+  /** SHA-1 of the bytes, base64url. */
+  readonly sha1: string;
+  readonly size: number;
+  /** mtime on disk right after the write: size + mtime unchanged means the file was not touched since. */
+  readonly mtimeMs: number;
+}
+
+export interface ExportManifest {
+  readonly project: typeof MANIFEST_PROJECT;
+  readonly format: typeof MANIFEST_FORMAT;
+  /** false while a run is writing: `files` are then the previous run's and `claimed` what this run may add. */
+  readonly complete: boolean;
+  /** Settings and rendering code: when it differs, no render is skipped on ETags alone. */
+  readonly stamp: string;
+  readonly files: Readonly<Record<string, FileRecord>>;
+  readonly claimed: readonly string[];
+  /** Subscribable feed URL -> ETag (publish/changes.ts feedTags) of the last complete run, for --ping. */
+  readonly feeds: Readonly<Record<string, string>>;
+}
+
+export class ExportRefused extends Error {}
+
+export function sha1(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('base64url');
+}
+
+function isRecord(value: unknown): value is FileRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r.etag === 'string' && typeof r.sha1 === 'string' && typeof r.size === 'number' && typeof r.mtimeMs === 'number';
+}
+
+/** The manifest, if `text` is a valid one of this project and format. */
+export function parseManifest(text: string): ExportManifest | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  if (m.project !== MANIFEST_PROJECT || m.format !== MANIFEST_FORMAT || typeof m.complete !== 'boolean' || typeof m.stamp !== 'string') return undefined;
+  if (typeof m.files !== 'object' || m.files === null || !Object.values(m.files).every(isRecord)) return undefined;
+  if (!Array.isArray(m.claimed) || !m.claimed.every((f) => typeof f === 'string')) return undefined;
+  if (typeof m.feeds !== 'object' || m.feeds === null || !Object.values(m.feeds).every((t) => typeof t === 'string')) return undefined;
+  return value as ExportManifest;
+}
+
+export interface DiskFile {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** What the output folder holds before a run. */
+export interface FolderState {
+  /** The earlier export's manifest; undefined for an empty or missing folder. */
+  readonly manifest?: ExportManifest;
+  /** Every regular file (relative, `/`-separated), the manifest and temp files left out. */
+  readonly disk: ReadonlyMap<string, DiskFile>;
+}
+
+/** Every entry under `dir`, relative and `/`-separated; folders are walked, other entries listed with their stats. */
+async function walk(dir: string, prefix = '', out = new Map<string, { file: boolean; size: number; mtimeMs: number }>()) {
+  let entries;
+  try {
+    entries = await readdir(join(dir, prefix), { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && prefix === '') return out;
+    throw error;
+  }
+  // Stat a folder's entries at once, and its subfolders side by side: thousands of files in a few hundred ms.
+  await Promise.all(
+    entries.map(async (entry) => {
+      const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) await walk(dir, rel, out);
+      else {
+        let info;
+        try {
+          info = await lstat(join(dir, rel));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // gone meanwhile
+          throw error;
+        }
+        out.set(rel, { file: info.isFile(), size: info.size, mtimeMs: info.mtimeMs });
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * Reads the output folder and refuses it unless it is missing, empty, or an
+ * earlier export of this project: a valid manifest, and no file that the
+ * manifest does not list (a temp file of an interrupted write is removed).
+ * Nothing is changed before the folder is accepted.
+ */
+export async function inspectFolder(outDir: string): Promise<FolderState> {
+  const entries = await walk(outDir);
+  if (entries.size === 0) return { disk: new Map() };
+  let manifest: ExportManifest | undefined;
+  try {
+    manifest = parseManifest(await readFile(join(outDir, MANIFEST_FILE), 'utf8'));
+  } catch {
+    manifest = undefined;
+  }
+  const hint = 'pass --clean to replace it (stale files would be served)';
+  if (manifest === undefined) {
+    throw new ExportRefused(`export: ${outDir} is not empty and holds no valid ${MANIFEST_FILE} (not an earlier export of this project); ${hint}`);
+  }
+  const known = new Set([...Object.keys(manifest.files), ...manifest.claimed]);
+  const foreign: string[] = [];
+  const temps: string[] = [];
+  const disk = new Map<string, DiskFile>();
+  for (const [rel, entry] of entries) {
+    if (rel === MANIFEST_FILE) continue;
+    if (rel.endsWith(TEMP_SUFFIX) && entry.file) temps.push(rel);
+    else if (!known.has(rel) || !entry.file) foreign.push(rel);
+    else disk.set(rel, { size: entry.size, mtimeMs: entry.mtimeMs });
+  }
+  if (foreign.length > 0) {
+    throw new ExportRefused(
+      `export: ${outDir} holds ${foreign.length} file(s) that no earlier export wrote (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); ${hint}`,
+    );
+  }
+  await Promise.all(temps.map((rel) => rm(join(outDir, rel), { force: true })));
+  return { manifest, disk };
+}
+
+let tempCounter = 0;
+
+/** Writes `bytes` to `path` through a temp file in the same folder and a rename; returns the size and mtime of the result. */
+export async function writeAtomic(path: string, bytes: Uint8Array): Promise<DiskFile> {
+  tempCounter += 1;
+  const temp = `${path}.${process.pid}-${threadId}-${tempCounter}${TEMP_SUFFIX}`;
+  const handle = await open(temp, 'w');
+  let info;
+  try {
+    await handle.writeFile(bytes);
+    info = await handle.stat();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path);
+  return { size: info.size, mtimeMs: info.mtimeMs };
+}
+
+/** Writes the manifest atomically. */
+export async function writeManifest(outDir: string, manifest: ExportManifest): Promise<void> {
+  await writeAtomic(join(outDir, MANIFEST_FILE), new TextEncoder().encode(`${JSON.stringify(manifest, null, 1)}\n`));
+}
+
+/** What the previous run left for one file: its record, and whether the disk still matches it (size + mtime). */
+export interface FileCheck {
+  readonly previous?: FileRecord;
+  /** The bytes on disk are the recorded ones (size and mtime unchanged). */
+  readonly intact: boolean;
+  /** On disk but not as recorded (modified by hand, or written by an interrupted run): its size. */
+  readonly diskSize?: number;
+  /** The render can be skipped: same ETag, same settings and code, file intact. */
+  readonly skip: boolean;
+}
+
+export function checkFile(state: FolderState, file: string, etag: string | undefined, sameStamp: boolean): FileCheck {
+  const previous = state.manifest?.files[file];
+  const disk = state.disk.get(file);
+  const intact = previous !== undefined && disk !== undefined && disk.size === previous.size && disk.mtimeMs === previous.mtimeMs;
+  return {
+    ...(previous === undefined ? {} : { previous }),
+    intact,
+    ...(disk !== undefined && !intact ? { diskSize: disk.size } : {}),
+    skip: intact && sameStamp && etag !== undefined && previous.etag === etag,
+  };
+}
+
+export type FileOutcome = 'written' | 'unchanged';
+
+/**
+ * Puts `bytes` at `outDir/file` unless the same bytes are already there:
+ * an intact file with the recorded SHA-1, or (modified or unrecorded) a file
+ * of the same size whose bytes hash the same. Returns the new record.
+ */
+export async function placeFile(outDir: string, file: string, bytes: Uint8Array, etag: string, check: FileCheck, made?: Set<string>): Promise<{ outcome: FileOutcome; record: FileRecord }> {
+  const hash = sha1(bytes);
+  const path = join(outDir, file);
+  if (check.intact && check.previous?.sha1 === hash) return { outcome: 'unchanged', record: { ...check.previous, etag } };
+  if (check.diskSize === bytes.byteLength) {
+    try {
+      const existing = await readFile(path);
+      if (sha1(existing) === hash) {
+        const info = await lstat(path);
+        return { outcome: 'unchanged', record: { etag, sha1: hash, size: info.size, mtimeMs: info.mtimeMs } };
+      }
+    } catch {
+      // unreadable: write it
+    }
+  }
+  const dir = dirname(path);
+  if (!made?.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    made?.add(dir);
+  }
+  const written = await writeAtomic(path, bytes);
+  return { outcome: 'written', record: { etag, sha1: hash, ...written } };
+}
+
+/** Removes `files` from `outDir`, then every folder they leave empty (never `outDir` itself). */
+export async function removeFiles(outDir: string, files: readonly string[]): Promise<void> {
+  const dirs = new Set<string>();
+  await Promise.all(
+    files.map(async (file) => {
+      await rm(join(outDir, file), { force: true });
+      for (let dir = dirname(file); dir !== '.' && dir !== ''; dir = dirname(dir)) dirs.add(dir);
+    }),
+  );
+  // Deepest first, so a parent is tried after its children.
+  for (const dir of [...dirs].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    try {
+      await rmdir(join(outDir, dir));
+    } catch {
+      // not empty: it still holds files of this export
+    }
+  }
+}
+
+/** Every TypeScript source under src/: a renderer change can change bytes without changing an ETag. */
+function codeFingerprint(): string {
+  const hash = createHash('sha1');
+  const root = new URL('../', import.meta.url);
+  const visit = (dir: URL, prefix: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.isDirectory()) visit(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`);
+      else if (/\.[cm]?[jt]s$/.test(entry.name)) hash.update(`\u0000${prefix}${entry.name}\u0000`).update(readFileSync(new URL(entry.name, dir)));
+    }
+  };
+  try {
+    visit(root, '');
+  } catch {
+    return `unreadable ${Date.now()} ${Math.random()}`;
+  }
+  return hash.digest('base64url');
+}
+
+/** Settings and code an export's bytes depend on; a different stamp renders every route again (writing only what changed). */
+export function exportStamp(site: SiteConfig): string {
+  const settings = JSON.stringify(site, (_key, value: unknown) => (value instanceof Set || value instanceof Map ? [...value] : value));
+  return createHash('sha1').update(`${MANIFEST_FORMAT}\u0000${settings}\u0000${codeFingerprint()}`).digest('base64url');
+}
