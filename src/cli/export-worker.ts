@@ -32,7 +32,8 @@ export type ExportWorkerMessage = { readonly kind: 'progress'; readonly files: r
 const data = workerData as ExportWorkerData;
 // Only these topics' documents: their topic entries (documents, summaries) equal the full catalog's.
 // Not retained: each route's bytes are dropped once written.
-const catalog = new LiveCatalog(data.site, { documents: data.documents, problems: [] }, { retain: false });
+// No item fragments: an export renders each route once, and holding fragments cost memory without a measured gain.
+const catalog = new LiveCatalog(data.site, { documents: data.documents, problems: [] }, { retain: false, fragments: false });
 const slugs = new Set(data.slugs);
 const mine = (function* () {
   for (const route of publishedRoutes(catalog)) if (slugs.has(route.topic ?? '')) yield route;

@@ -157,7 +157,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   try {
     catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
     // A catalog that does not keep what it renders: memory holds only the routes being written.
-    streaming = new LiveCatalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false });
+    // No item fragments: each route is rendered once; fragments cost memory (about 250 MB at 10k) without a measured gain here.
+    streaming = new LiveCatalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false, fragments: false });
     // Validators come before bodies: which routes need a render is known now.
     for (const route of publishedRoutes(streaming)) {
       const check = checkFile(state, route.file, skipTag(streaming, route), sameStamp);

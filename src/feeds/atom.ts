@@ -2,9 +2,10 @@ import type { FeedDocument } from '../content/document.ts';
 import { rfc3339 } from './dates.ts';
 import { looksLikeMarkup, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
+import { itemSettings } from './model.ts';
 import { itemContentHtml } from './item-content.ts';
-import { el, renderXmlDocument } from './xml.ts';
-import type { XmlElement } from './xml.ts';
+import { el, renderXmlDocument, renderXmlDocumentBytes, serializeFragment } from './xml.ts';
+import type { XmlElement, XmlFragment } from './xml.ts';
 
 export const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
 export const FEED_HISTORY_NAMESPACE = 'http://purl.org/syndication/history/1.0';
@@ -55,25 +56,49 @@ function renderEntry(view: FeedView, doc: FeedDocument): XmlElement {
   ]);
 }
 
+/** feed > entry. */
+const ENTRY_DEPTH = 1;
+
+/** The entry as a fragment (rendered once per document and settings) when the view has a fragment cache. */
+function entry(view: FeedView, doc: FeedDocument): XmlElement | XmlFragment {
+  const fragments = view.fragments;
+  if (fragments === undefined) return renderEntry(view, doc);
+  return fragments.item(doc, 'atom', itemSettings(view), () => serializeFragment(renderEntry(view, doc), ENTRY_DEPTH), fragmentSize);
+}
+
+function fragmentSize(fragment: XmlFragment): number {
+  return fragment.byteLength;
+}
+
 /** Atom 1.0 (RFC 4287). `updated` comes from the view, never the clock. */
 export function renderAtom(view: FeedView): string {
-  return renderXmlDocument(
-    el('feed', { xmlns: ATOM_NAMESPACE, 'xmlns:fh': view.history?.isArchive === true ? FEED_HISTORY_NAMESPACE : undefined, 'xml:lang': view.language }, [
-      el('id', {}, view.feedUrls.atom),
-      textConstruct('title', view.title),
-      textConstruct('subtitle', view.description),
-      el('updated', {}, rfc3339(view.updatedMs)),
-      el('link', { rel: 'self', type: 'application/atom+xml', href: view.feedUrls.atom }),
-      el('link', { rel: 'alternate', type: 'text/html', href: view.homeUrl }),
-      ...(view.hubs ?? []).map((hub) => el('link', { rel: 'hub', href: hub })),
-      ...historyLinks(view),
-      view.history?.isArchive === true && el('fh:archive'),
-      view.iconUrl !== undefined && el('icon', {}, view.iconUrl),
-      view.logoUrl !== undefined && el('logo', {}, view.logoUrl),
-      // RFC 4287 requires an author on the feed when an entry has none; entry authors override it.
-      el('author', {}, [el('name', {}, view.publisher.name), el('uri', {}, view.publisher.url)]),
-      el('generator', {}, view.generator),
-      ...view.items.map((doc) => renderEntry(view, doc)),
-    ]),
-  );
+  return renderXmlDocument(atomTree(view, false));
+}
+
+/**
+ * `utf8(renderAtom(view))`, with each entry laid in from the view's fragment
+ * cache (rendered once per document) when it has one.
+ */
+export function renderAtomBytes(view: FeedView): Uint8Array<ArrayBuffer> {
+  return renderXmlDocumentBytes(atomTree(view, true));
+}
+
+function atomTree(view: FeedView, fragments: boolean): XmlElement {
+  return el('feed', { xmlns: ATOM_NAMESPACE, 'xmlns:fh': view.history?.isArchive === true ? FEED_HISTORY_NAMESPACE : undefined, 'xml:lang': view.language }, [
+    el('id', {}, view.feedUrls.atom),
+    textConstruct('title', view.title),
+    textConstruct('subtitle', view.description),
+    el('updated', {}, rfc3339(view.updatedMs)),
+    el('link', { rel: 'self', type: 'application/atom+xml', href: view.feedUrls.atom }),
+    el('link', { rel: 'alternate', type: 'text/html', href: view.homeUrl }),
+    ...(view.hubs ?? []).map((hub) => el('link', { rel: 'hub', href: hub })),
+    ...historyLinks(view),
+    view.history?.isArchive === true && el('fh:archive'),
+    view.iconUrl !== undefined && el('icon', {}, view.iconUrl),
+    view.logoUrl !== undefined && el('logo', {}, view.logoUrl),
+    // RFC 4287 requires an author on the feed when an entry has none; entry authors override it.
+    el('author', {}, [el('name', {}, view.publisher.name), el('uri', {}, view.publisher.url)]),
+    el('generator', {}, view.generator),
+    ...view.items.map((doc) => (fragments ? entry(view, doc) : renderEntry(view, doc))),
+  ]);
 }

@@ -1,6 +1,9 @@
 import type { FeedDocument } from '../content/document.ts';
 import { rfc3339 } from './dates.ts';
 import type { FeedView } from './model.ts';
+import { itemSettings } from './model.ts';
+import { concatChunks, utf8 } from './bytes.ts';
+import type { Chunk } from './bytes.ts';
 import { itemContentHtml } from './item-content.ts';
 import { topicUrl } from './topic-url.ts';
 import { stripForbiddenChars } from './xml.ts';
@@ -118,7 +121,8 @@ function toItem(view: FeedView, doc: FeedDocument): JsonFeedItem<TopicFeedsExten
   };
 }
 
-export function toJsonFeed(view: FeedView): TopicFeedsJsonFeed {
+/** The feed's own members, in output order; `items` always comes last. */
+function feedHead(view: FeedView): Omit<TopicFeedsJsonFeed, 'items'> {
   return {
     version: JSON_FEED_VERSION,
     title: view.title,
@@ -133,8 +137,32 @@ export function toJsonFeed(view: FeedView): TopicFeedsJsonFeed {
     ...(view.logoUrl !== undefined && { icon: view.logoUrl }),
     ...(view.iconUrl !== undefined && { favicon: view.iconUrl }),
     ...(view.hubs !== undefined && view.hubs.length > 0 && { hubs: view.hubs.map((url) => ({ type: 'WebSub', url })) }),
-    items: view.items.map((doc) => toItem(view, doc)),
   };
+}
+
+export function toJsonFeed(view: FeedView): TopicFeedsJsonFeed {
+  return { ...feedHead(view), items: view.items.map((doc) => toItem(view, doc)) };
+}
+
+/** Every string value drops the characters the XML formats drop. */
+function stripStrings(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? stripForbiddenChars(value) : value;
+}
+
+/** An item's members sit three levels deep: root > "items" > item. */
+const ITEM_INDENT = '    ';
+
+/**
+ * One item as `JSON.stringify(feed, …, 2)` prints it inside `items`: its own
+ * two-space text with every line moved in by ITEM_INDENT. JSON strings never
+ * hold a raw line break, so every newline in the text is indentation.
+ */
+function itemText(view: FeedView, doc: FeedDocument): string {
+  return ITEM_INDENT + JSON.stringify(toItem(view, doc), stripStrings, 2).replaceAll('\n', `\n${ITEM_INDENT}`);
+}
+
+function byteLength(bytes: Uint8Array): number {
+  return bytes.byteLength;
 }
 
 /**
@@ -143,10 +171,25 @@ export function toJsonFeed(view: FeedView): TopicFeedsJsonFeed {
  * (and lone surrogates, which UTF-8 cannot encode, never reach the wire).
  */
 export function renderJsonFeed(view: FeedView): string {
-  const json = JSON.stringify(
-    toJsonFeed(view),
-    (_key, value: unknown) => (typeof value === 'string' ? stripForbiddenChars(value) : value),
-    2,
-  );
-  return `${json}\n`;
+  return `${JSON.stringify(toJsonFeed(view), stripStrings, 2)}\n`;
+}
+
+/**
+ * `utf8(renderJsonFeed(view))`. With a fragment cache in the view, each
+ * item's text is made (and encoded) once, and the feed is laid around it,
+ * byte for byte what one `JSON.stringify` prints.
+ */
+export function renderJsonFeedBytes(view: FeedView): Uint8Array<ArrayBuffer> {
+  const fragments = view.fragments;
+  if (fragments === undefined || view.items.length === 0) return utf8(renderJsonFeed(view));
+  const settings = itemSettings(view);
+  // The head ends with "\n}": the items member goes before that brace, as the last one.
+  const head = JSON.stringify(feedHead(view), stripStrings, 2);
+  const chunks: Chunk[] = [`${head.slice(0, -2)},\n  "items": [\n`];
+  view.items.forEach((doc, i) => {
+    if (i > 0) chunks.push(',\n');
+    chunks.push(fragments.item(doc, 'json', settings, () => utf8(itemText(view, doc)), byteLength));
+  });
+  chunks.push('\n  ]\n}\n');
+  return concatChunks(chunks);
 }

@@ -1,5 +1,6 @@
 import type { FeedDocument } from '../content/document.ts';
 import type { FeedUrls } from '../topics/scope.ts';
+import type { ItemFragments } from './fragments.ts';
 
 export { FEED_FORMATS } from '../topics/formats.ts';
 export type { FeedFormat } from '../topics/formats.ts';
@@ -49,4 +50,17 @@ export interface FeedView {
   /** Put each item's featured image at the top of its HTML content (FEATURED_IMAGE_IN_CONTENT). */
   readonly featuredImageInContent?: boolean;
   readonly history?: FeedHistory;
+  /**
+   * Where items already serialized are kept (src/feeds/fragments.ts): with
+   * one, the byte renderers (`FEED_BYTE_RENDERERS`) render each item once per
+   * format and lay it into every feed that shows it; without, every feed
+   * renders its items. Same bytes either way; the string renderers always
+   * render every item.
+   */
+  readonly fragments?: ItemFragments;
+}
+
+/** What an item's bytes read from the view besides the document: per-site settings, never per-feed ones. */
+export function itemSettings(view: FeedView): string {
+  return `${view.topicBaseUrl}\u0000${view.featuredImageInContent === true}`;
 }

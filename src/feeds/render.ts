@@ -1,7 +1,7 @@
-import { renderAtom } from './atom.ts';
-import { renderJsonFeed } from './json-feed.ts';
+import { renderAtom, renderAtomBytes } from './atom.ts';
+import { renderJsonFeed, renderJsonFeedBytes } from './json-feed.ts';
 import type { FeedFormat, FeedView } from './model.ts';
-import { renderRss } from './rss.ts';
+import { renderRss, renderRssBytes } from './rss.ts';
 
 export type FeedRenderer = (view: FeedView) => string;
 
@@ -12,6 +12,33 @@ export const FEED_RENDERERS: Readonly<Record<FeedFormat, FeedRenderer>> = {
   json: renderJsonFeed,
 };
 
+export type FeedBytesRenderer = (view: FeedView) => Uint8Array<ArrayBuffer>;
+
+/**
+ * The same renderers, to UTF-8 bytes: exactly the encoded string, with items
+ * laid in from the view's fragment cache (rendered once per document and
+ * format) when it has one. What catalogs serve.
+ */
+export const FEED_BYTE_RENDERERS: Readonly<Record<FeedFormat, FeedBytesRenderer>> = {
+  rss: renderRssBytes,
+  atom: renderAtomBytes,
+  json: renderJsonFeedBytes,
+};
+
+const BUILT_IN: Readonly<Record<FeedFormat, FeedRenderer>> = { ...FEED_RENDERERS };
+const encoder = new TextEncoder();
+
+/**
+ * What catalogs call: the registry's renderer for `format`, as bytes. For the
+ * built-in renderers that is the byte renderer (items from the view's
+ * fragment cache); a renderer put in the registry in their place (a test
+ * counting renders, say) is honoured and its string encoded.
+ */
+export function renderFeedBytes(format: FeedFormat, view: FeedView): Uint8Array<ArrayBuffer> {
+  const renderer = FEED_RENDERERS[format];
+  return renderer === BUILT_IN[format] ? FEED_BYTE_RENDERERS[format](view) : encoder.encode(renderer(view));
+}
+
 /** Specific media types (not text/xml), so browsers and readers pick the right handler. */
 export const CONTENT_TYPES: Readonly<Record<FeedFormat, string>> = {
   rss: 'application/rss+xml; charset=utf-8',
@@ -19,4 +46,4 @@ export const CONTENT_TYPES: Readonly<Record<FeedFormat, string>> = {
   json: 'application/feed+json; charset=utf-8',
 };
 
-export { renderAtom, renderJsonFeed, renderRss };
+export { renderAtom, renderAtomBytes, renderJsonFeed, renderJsonFeedBytes, renderRss, renderRssBytes };

@@ -2,10 +2,11 @@ import type { FeedDocument } from '../content/document.ts';
 import { rfc822 } from './dates.ts';
 import { htmlExcerpt, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
+import { itemSettings } from './model.ts';
 import { itemContentHtml } from './item-content.ts';
 import { topicUrl } from './topic-url.ts';
-import { el, renderXmlDocument } from './xml.ts';
-import type { XmlElement } from './xml.ts';
+import { el, renderXmlDocument, renderXmlDocumentBytes, serializeFragment } from './xml.ts';
+import type { XmlElement, XmlFragment } from './xml.ts';
 
 export const RSS_NAMESPACES = {
   atom: 'http://www.w3.org/2005/Atom',
@@ -53,6 +54,20 @@ function renderItem(view: FeedView, doc: FeedDocument): XmlElement {
   ]);
 }
 
+/** rss > channel > item. */
+const ITEM_DEPTH = 2;
+
+/** The item as a fragment (rendered once per document and settings) when the view has a fragment cache. */
+function item(view: FeedView, doc: FeedDocument): XmlElement | XmlFragment {
+  const fragments = view.fragments;
+  if (fragments === undefined) return renderItem(view, doc);
+  return fragments.item(doc, 'rss', itemSettings(view), () => serializeFragment(renderItem(view, doc), ITEM_DEPTH), fragmentSize);
+}
+
+function fragmentSize(fragment: XmlFragment): number {
+  return fragment.byteLength;
+}
+
 function historyLinks(view: FeedView): XmlElement[] {
   const history = view.history;
   if (!history) return [];
@@ -66,6 +81,18 @@ function historyLinks(view: FeedView): XmlElement[] {
 
 /** RSS 2.0 with atom/dc/content/media extensions. Dates come from the view, never the clock. */
 export function renderRss(view: FeedView): string {
+  return renderXmlDocument(rssTree(view, false));
+}
+
+/**
+ * `utf8(renderRss(view))`, with each item laid in from the view's fragment
+ * cache (rendered once per document) when it has one.
+ */
+export function renderRssBytes(view: FeedView): Uint8Array<ArrayBuffer> {
+  return renderXmlDocumentBytes(rssTree(view, true));
+}
+
+function rssTree(view: FeedView, fragments: boolean): XmlElement {
   const channel = el('channel', {}, [
     el('title', {}, view.title),
     el('link', {}, view.homeUrl),
@@ -82,21 +109,19 @@ export function renderRss(view: FeedView): string {
     // RSS 2.0 <image>: title and link must repeat the channel's (validators check).
     view.logoUrl !== undefined &&
       el('image', {}, [el('url', {}, view.logoUrl), el('title', {}, view.title), el('link', {}, view.homeUrl)]),
-    ...view.items.map((doc) => renderItem(view, doc)),
+    ...view.items.map((doc) => (fragments ? item(view, doc) : renderItem(view, doc))),
   ]);
-  return renderXmlDocument(
-    el(
-      'rss',
-      {
-        version: '2.0',
-        'xmlns:atom': RSS_NAMESPACES.atom,
-        'xmlns:dc': RSS_NAMESPACES.dc,
-        'xmlns:content': RSS_NAMESPACES.content,
-        'xmlns:media': RSS_NAMESPACES.media,
-        // Declared only where used, so current feeds carry no unused namespace.
-        'xmlns:fh': view.history?.isArchive === true ? RSS_NAMESPACES.fh : undefined,
-      },
-      [channel],
-    ),
+  return el(
+    'rss',
+    {
+      version: '2.0',
+      'xmlns:atom': RSS_NAMESPACES.atom,
+      'xmlns:dc': RSS_NAMESPACES.dc,
+      'xmlns:content': RSS_NAMESPACES.content,
+      'xmlns:media': RSS_NAMESPACES.media,
+      // Declared only where used, so current feeds carry no unused namespace.
+      'xmlns:fh': view.history?.isArchive === true ? RSS_NAMESPACES.fh : undefined,
+    },
+    [channel],
   );
 }

@@ -5,6 +5,8 @@
  * markup themselves. No CDATA anywhere: escaped text is always well-formed, so
  * there is no `]]>` splitting to get wrong.
  */
+import { concatChunks } from './bytes.ts';
+import type { Chunk } from './bytes.ts';
 
 /**
  * Characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE, U+FFFF,
@@ -55,8 +57,64 @@ export function escapeXmlAttr(s: string): string {
 /** Attribute values; `undefined` leaves the attribute out. Insertion order is output order. */
 export type XmlAttrs = Readonly<Record<string, string | number | undefined>>;
 
+// Set by XmlFragment's static block: the only ways to make one and to read one back.
+let makeFragment: (node: XmlElement, depth: number) => XmlFragment;
+let fragmentBytes: (fragment: XmlFragment, indent: string) => Uint8Array;
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/**
+ * An element already serialized by this module (`serializeFragment`) at a
+ * fixed depth, as UTF-8: an item rendered once and laid into every feed that
+ * shows it. Only this module makes them, so every byte in one still went
+ * through the escaper; a fragment laid at another depth than it was made for
+ * throws instead of printing different indentation.
+ */
+export class XmlFragment {
+  readonly #bytes: Uint8Array;
+  readonly #indent: string;
+  private constructor(bytes: Uint8Array, indent: string) {
+    this.#bytes = bytes;
+    this.#indent = indent;
+  }
+
+  /** Bytes held (what a cache of fragments counts). */
+  get byteLength(): number {
+    return this.#bytes.byteLength;
+  }
+
+  static #make(node: XmlElement, depth: number): XmlFragment {
+    const indent = '  '.repeat(depth);
+    const out: SerializedLine[] = [];
+    serializeElement(node, indent, out);
+    return new XmlFragment(utf8Encoder.encode(out.join('\n')), indent);
+  }
+
+  static #bytesAt(fragment: XmlFragment, indent: string): Uint8Array {
+    if (fragment.#indent !== indent) throw new Error('XML fragment laid at another depth than it was serialized for');
+    return fragment.#bytes;
+  }
+
+  static {
+    makeFragment = (node, depth) => XmlFragment.#make(node, depth);
+    fragmentBytes = (fragment, indent) => XmlFragment.#bytesAt(fragment, indent);
+  }
+}
+
+/**
+ * `node` serialized as it prints `depth` levels below the document root
+ * (two spaces a level), byte for byte what `renderXmlDocument` writes there.
+ */
+export function serializeFragment(node: XmlElement, depth: number): XmlFragment {
+  return makeFragment(node, depth);
+}
+
+/** A line of output, or a fragment's lines already encoded. */
+type SerializedLine = string | Uint8Array;
+
 /** `undefined`/`false` children are skipped, so optional elements read inline. */
-export type XmlChild = XmlElement | undefined | false;
+export type XmlChild = XmlElement | XmlFragment | undefined | false;
 
 export interface XmlElement {
   /** Qualified name; always a literal from our own code, never data. */
@@ -82,26 +140,55 @@ function serializeAttrs(attrs: XmlAttrs): string {
   return out;
 }
 
-function serializeElement(node: XmlElement, indent: string, out: string[]): void {
+function serializeElement(node: XmlElement, indent: string, out: SerializedLine[]): void {
   const open = `${indent}<${node.name}${serializeAttrs(node.attrs)}`;
   if (node.text !== undefined) {
     // Text is written exactly, never padded: whitespace inside is data.
     out.push(`${open}>${escapeXmlText(node.text)}</${node.name}>`);
     return;
   }
-  const children = (node.children ?? []).filter((c): c is XmlElement => c !== undefined && c !== false);
+  const children = (node.children ?? []).filter((c): c is XmlElement | XmlFragment => c !== undefined && c !== false);
   if (children.length === 0) {
     out.push(`${open}/>`);
     return;
   }
   out.push(`${open}>`);
-  for (const child of children) serializeElement(child, `${indent}  `, out);
+  const inner = `${indent}  `;
+  for (const child of children) {
+    if (child instanceof XmlFragment) out.push(fragmentBytes(child, inner));
+    else serializeElement(child, inner, out);
+  }
   out.push(`${indent}</${node.name}>`);
 }
 
 /** A whole UTF-8 document (no BOM), two-space indented, ending with a newline. */
 export function renderXmlDocument(root: XmlElement): string {
-  const out = ['<?xml version="1.0" encoding="utf-8"?>'];
+  const out: SerializedLine[] = ['<?xml version="1.0" encoding="utf-8"?>'];
   serializeElement(root, '', out);
-  return `${out.join('\n')}\n`;
+  const lines = out.map((line) => (typeof line === 'string' ? line : utf8Decoder.decode(line)));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The same document as bytes, `utf8(renderXmlDocument(root))`: fragments are
+ * copied as they are, the lines between them encoded once.
+ */
+export function renderXmlDocumentBytes(root: XmlElement): Uint8Array<ArrayBuffer> {
+  const out: SerializedLine[] = ['<?xml version="1.0" encoding="utf-8"?>'];
+  serializeElement(root, '', out);
+  const chunks: Chunk[] = [];
+  // Lines are joined by "\n" and end with one; a fragment is a run of lines already joined.
+  let pending: string[] = [];
+  for (const line of out) {
+    if (typeof line === 'string') {
+      pending.push(line);
+      continue;
+    }
+    pending.push('');
+    chunks.push(pending.join('\n'));
+    chunks.push(line);
+    pending = [''];
+  }
+  chunks.push(`${pending.join('\n')}\n`);
+  return concatChunks(chunks);
 }

@@ -1,8 +1,10 @@
 import type { SiteConfig } from '../config/config.ts';
 import { configStamp } from '../config/config.ts';
 import type { FeedDocument, LoadResult, Problem } from '../content/document.ts';
-import { CONTENT_TYPES, FEED_RENDERERS } from '../feeds/render.ts';
-import type { FeedFormat, FeedHistory } from '../feeds/model.ts';
+import { CONTENT_TYPES, renderFeedBytes } from '../feeds/render.ts';
+import type { FeedFormat, FeedHistory, FeedView } from '../feeds/model.ts';
+import type { ItemFragments } from '../feeds/fragments.ts';
+import { SHARED_FRAGMENTS } from '../feeds/fragments.ts';
 import type { TopicIndex, TopicSummary } from '../topics/topic-index.ts';
 import { buildTopicIndex, newestUpdate } from '../topics/topic-index.ts';
 import { mergeNewestFirst, updatedMicros } from '../topics/order.ts';
@@ -11,11 +13,12 @@ import { archivePath, archiveUrls, feedPath, feedUrls, pathOf, sourcePagePath, t
 import type { SourceGroup } from '../topics/sources.ts';
 import { groupBySource, matchTopics } from '../topics/sources.ts';
 import { contentValidators, documentFingerprint, windowValidators } from '../topics/validators.ts';
+import type { Validators } from '../topics/validators.ts';
 import { archivePageCount, archivePageItems, isSealedPage } from './archive.ts';
 import { IMMUTABLE_CACHE_CONTROL, feedCacheControl } from './cache-policy.ts';
 import { buildFeedView } from './feed-view.ts';
 import { renderOpml } from './opml.ts';
-import { renderFeedPreview, renderFilterPage, renderHomePage, renderSourcePage, renderTopicPage } from './pages.ts';
+import { renderFeedPreviewBytes, renderFilterPage, renderHomePage, renderSourcePage, renderTopicPage } from './pages.ts';
 import type { FeedOptions, HealthReport, Catalog } from './catalog.ts';
 import type { Representation } from './representation.ts';
 import { lazyRepresentation } from './representation.ts';
@@ -89,6 +92,14 @@ export interface LiveCatalogOptions {
    * built-in icon is served and no image.
    */
   readonly files?: StaticFileSource;
+  /**
+   * Where rendered items are kept so each is rendered once per format and
+   * laid into every feed, archive page and preview that shows it
+   * (src/feeds/fragments.ts). Default: the cache shared by every catalog in
+   * this isolate or thread, so unchanged documents keep their fragments
+   * across snapshots. `false` renders every item in every feed (same bytes).
+   */
+  readonly fragments?: ItemFragments | false;
 }
 
 /**
@@ -109,6 +120,7 @@ export class LiveCatalog implements Catalog {
   private readonly fixed = new Map<string, Representation>();
   private readonly retain: boolean;
   private readonly variants = new BoundedCache<Representation>(MAX_VARIANT_ENTRIES);
+  private readonly fragments: ItemFragments | undefined;
 
   constructor(
     readonly site: SiteConfig,
@@ -123,6 +135,13 @@ export class LiveCatalog implements Catalog {
     this.pageStamp = `${this.stamp}\u0000pages ${PAGES_VERSION}`;
     this.cacheControl = feedCacheControl(site);
     this.files = options.files;
+    this.fragments = options.fragments === false ? undefined : (options.fragments ?? SHARED_FRAGMENTS);
+  }
+
+  /** The feed view of a scope, with this catalog's fragment cache. */
+  private view(scope: FeedScope, items: readonly FeedDocument[], history: FeedHistory | undefined): FeedView {
+    const view = buildFeedView(this.site, scope, this.topicSummary(scope), items, history);
+    return this.fragments === undefined ? view : { ...view, fragments: this.fragments };
   }
 
   private readonly files: StaticFileSource | undefined;
@@ -166,10 +185,10 @@ export class LiveCatalog implements Catalog {
       // Only the default window links into history: it is the one that covers the newest page.
       const history = isDefault ? this.currentHistory(scope, documents.length) : undefined;
       const render = () => {
-        const view = buildFeedView(this.site, scope, this.topicSummary(scope), window, history);
-        return options.preview ? renderFeedPreview(this.site, view, format) : FEED_RENDERERS[format](view);
+        const view = this.view(scope, window, history);
+        return options.preview ? renderFeedPreviewBytes(this.site, view, format) : renderFeedBytes(format, view);
       };
-      return lazyRepresentation(
+      return lazyBytes(
         // The current feed links its newest archive page, so the page count is part of its bytes.
         windowValidators(`${key}${this.scopeStamp(scope)}${history?.prevArchive ? `\u0000${history.prevArchive.rss}` : ''}`, this.stamp, window),
         options.preview ? HTML_TYPE : CONTENT_TYPES[format],
@@ -196,13 +215,13 @@ export class LiveCatalog implements Catalog {
         ...(page > 1 && { prevArchive: archiveUrls(this.site, scope, page - 1) }),
         ...(page < pages && { nextArchive: archiveUrls(this.site, scope, page + 1) }),
       };
-      return lazyRepresentation(
+      return lazyBytes(
         windowValidators(`${key}${sealed ? '#sealed' : ''}${this.scopeStamp(scope)}`, this.stamp, items),
         CONTENT_TYPES[format],
         sealed ? IMMUTABLE_CACHE_CONTROL : this.cacheControl,
         () => {
-          const view = buildFeedView(this.site, scope, this.topicSummary(scope), items, history);
-          return FEED_RENDERERS[format]({ ...view, title: `${view.title} (archive ${page})`, feedUrls: archiveUrls(this.site, scope, page) });
+          const view = this.view(scope, items, history);
+          return renderFeedBytes(format, { ...view, title: `${view.title} (archive ${page})`, feedUrls: archiveUrls(this.site, scope, page) });
         },
       );
     });
@@ -388,6 +407,25 @@ export class LiveCatalog implements Catalog {
 /** What a topic's row on a page shows: slug, name, label, count and newest lastMod. */
 function summaryParts(topic: TopicSummary): string[] {
   return [topic.slug, topic.name, topic.label, String(topic.count), topic.lastMod];
+}
+
+/** `lazyRepresentation` for a renderer that gives bytes (items laid in from fragments): rendered on first use, then kept. */
+function lazyBytes(
+  validators: Validators,
+  contentType: string,
+  cacheControl: string,
+  render: () => Uint8Array<ArrayBuffer>,
+): Representation & { body(): Uint8Array<ArrayBuffer> } {
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
+  return {
+    ...validators,
+    contentType,
+    cacheControl,
+    body() {
+      bytes ??= render();
+      return bytes;
+    },
+  };
 }
 
 function take(documents: readonly FeedDocument[], limit: number): readonly FeedDocument[] {

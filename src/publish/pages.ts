@@ -2,6 +2,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
 import { escapeXmlAttr as escapeHtml } from '../feeds/xml.ts';
+import { concatChunks, utf8 } from '../feeds/bytes.ts';
+import type { Chunk } from '../feeds/bytes.ts';
 import type { FeedFormat, FeedView } from '../feeds/model.ts';
 import type { TopicIndex, TopicSummary } from '../topics/topic-index.ts';
 import type { SourceGroup } from '../topics/sources.ts';
@@ -248,34 +250,68 @@ function utcTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
+/** One item of a feed preview; reads the document and the site's URL only, so it is made once per document (a fragment). */
+function previewArticle(site: SiteConfig, document: FeedDocument): string {
+  const topics = document.topics
+    .map((topic) => `<a href="${escapeHtml(topicPageUrl(site, topic.slug))}">${escapeHtml(topic.label)}</a>`)
+    .join(', ');
+  const authors = document.authors.length > 0 ? ` · ${escapeHtml(document.authors.join(', '))}` : '';
+  const source = document.externalUrl
+    ? `<p><a href="${escapeHtml(document.externalUrl)}">Read the original${document.publisher ? ` on ${escapeHtml(document.publisher)}` : ''}</a></p>`
+    : '';
+  const image = document.image
+    ? `<img src="${escapeHtml(document.image.url)}" alt="${escapeHtml(document.image.alt)}"${document.image.width !== undefined && document.image.height !== undefined ? ` width="${document.image.width}" height="${document.image.height}"` : ''} loading="lazy">`
+    : '';
+  return `<article class="item">
+<h3><a href="${escapeHtml(document.permalink)}">${escapeHtml(document.title)}</a></h3>
+<p class="meta">Published <time datetime="${new Date(document.publishedMs).toISOString()}">${utcDay(document.publishedMs)}</time> · updated <time datetime="${new Date(document.updatedMs).toISOString()}">${utcTimestamp(document.updatedMs)}</time>${authors}${topics ? ` · ${topics}` : ''}</p>
+${image}
+<div class="content">${document.contentHtml}</div>
+${source}</article>`;
+}
+
+function byteLength(bytes: Uint8Array): number {
+  return bytes.byteLength;
+}
+
 /**
  * The HTML a browser gets at a feed URL: the same items and sanitized content
  * as the feed, plus how to subscribe. No script (the CSP forbids it), so the
  * URLs sit in read-only fields a reader can select and copy.
  */
 export function renderFeedPreview(site: SiteConfig, view: FeedView, format: FeedFormat): string {
+  const items = view.items.map((document) => previewArticle(site, document));
+  return previewPage(site, view, format, items.length > 0 ? items.join('\n') : '<p>No items.</p>');
+}
+
+/** Where the items go in a preview laid around fragments; the escaper drops NUL, so no text can hold it. */
+const ITEMS_MARK = '\u0000items\u0000';
+
+/**
+ * `utf8(renderFeedPreview(site, view, format))`, with each article laid in
+ * from the view's fragment cache (made once per document, for every format's
+ * preview and every feed that shows it) when it has one.
+ */
+export function renderFeedPreviewBytes(site: SiteConfig, view: FeedView, format: FeedFormat): Uint8Array<ArrayBuffer> {
+  const fragments = view.fragments;
+  if (fragments === undefined || view.items.length === 0) return utf8(renderFeedPreview(site, view, format));
+  const frame = previewPage(site, view, format, ITEMS_MARK);
+  const at = frame.indexOf(ITEMS_MARK);
+  if (at < 0 || frame.indexOf(ITEMS_MARK, at + 1) >= 0) throw new Error('preview frame must hold the items mark once');
+  const chunks: Chunk[] = [frame.slice(0, at)];
+  view.items.forEach((document, i) => {
+    if (i > 0) chunks.push('\n');
+    chunks.push(fragments.item(document, 'preview', site.siteUrl, () => utf8(previewArticle(site, document)), byteLength));
+  });
+  chunks.push(frame.slice(at + ITEMS_MARK.length));
+  return concatChunks(chunks);
+}
+
+function previewPage(site: SiteConfig, view: FeedView, format: FeedFormat, itemsHtml: string): string {
   const subscribe = FORMAT_LABELS.map(
     ([f, label]) =>
       `<label>${label}${f === format ? ' (this address)' : ''} <input type="text" readonly value="${escapeHtml(view.feedUrls[f])}"></label>`,
   ).join('\n');
-  const items = view.items.map((document) => {
-    const topics = document.topics
-      .map((topic) => `<a href="${escapeHtml(topicPageUrl(site, topic.slug))}">${escapeHtml(topic.label)}</a>`)
-      .join(', ');
-    const authors = document.authors.length > 0 ? ` · ${escapeHtml(document.authors.join(', '))}` : '';
-    const source = document.externalUrl
-      ? `<p><a href="${escapeHtml(document.externalUrl)}">Read the original${document.publisher ? ` on ${escapeHtml(document.publisher)}` : ''}</a></p>`
-      : '';
-    const image = document.image
-      ? `<img src="${escapeHtml(document.image.url)}" alt="${escapeHtml(document.image.alt)}"${document.image.width !== undefined && document.image.height !== undefined ? ` width="${document.image.width}" height="${document.image.height}"` : ''} loading="lazy">`
-      : '';
-    return `<article class="item">
-<h3><a href="${escapeHtml(document.permalink)}">${escapeHtml(document.title)}</a></h3>
-<p class="meta">Published <time datetime="${new Date(document.publishedMs).toISOString()}">${utcDay(document.publishedMs)}</time> · updated <time datetime="${new Date(document.updatedMs).toISOString()}">${utcTimestamp(document.updatedMs)}</time>${authors}${topics ? ` · ${topics}` : ''}</p>
-${image}
-<div class="content">${document.contentHtml}</div>
-${source}</article>`;
-  });
   const body = `<a class="skip" href="#items">Skip to items</a>
 <header>
 <p><a href="${escapeHtml(`${site.siteUrl}/`)}">${escapeHtml(site.siteTitle)}</a></p>
@@ -291,7 +327,7 @@ ${subscribe}
 </section>
 <section aria-labelledby="items">
 <h2 id="items">Latest items</h2>
-${items.length > 0 ? items.join('\n') : '<p>No items.</p>'}
+${itemsHtml}
 </section>
 </main>
 <footer><p class="meta">Last updated <time datetime="${new Date(view.updatedMs).toISOString()}">${utcTimestamp(view.updatedMs)}</time>.</p></footer>`;

@@ -52,7 +52,8 @@ function catalogFor(c: Context): Catalog {
   if (bundle.version !== BUNDLE_VERSION) throw new Error(`content bundle version ${bundle.version}, expected ${BUNDLE_VERSION}`);
   if (bundle.mode === 'documents') {
     const bindings = env<Record<string, unknown>>(c);
-    publication = new LiveCatalog(siteFor(bindings), bundle, { files: assetFiles(bundle.files ?? {}, bindings.ASSETS as AssetsBinding | undefined) });
+    // No item fragments: an isolate has 128 MB in all, and renders each route once.
+    publication = new LiveCatalog(siteFor(bindings), bundle, { files: assetFiles(bundle.files ?? {}, bindings.ASSETS as AssetsBinding | undefined), fragments: false });
     return publication;
   }
   throw new Error('static-assets publication used before its manifest was loaded');

@@ -1,0 +1,117 @@
+/**
+ * Item fragments (src/feeds/fragments.ts): feeds, archive pages and previews
+ * assembled from items rendered once must be byte for byte what rendering
+ * every item in every feed gives, for every published route of a generated
+ * corpus, under several site settings sharing one cache, and with a cache too
+ * small to hold them all.
+ */
+import { describe, expect, it } from 'vitest';
+import { generateDocumentText } from '../../scripts/generate-corpus.ts';
+import type { SiteConfig } from '../../src/config/config.ts';
+import type { FeedDocument } from '../../src/content/document.ts';
+import { loadDocuments } from '../../src/content/load.ts';
+import { ItemFragmentCache } from '../../src/feeds/fragments.ts';
+import { FEED_BYTE_RENDERERS, FEED_RENDERERS } from '../../src/feeds/render.ts';
+import { el, renderXmlDocument, renderXmlDocumentBytes, serializeFragment } from '../../src/feeds/xml.ts';
+import { LiveCatalog } from '../../src/publish/live-catalog.ts';
+import { renderFeedPreview, renderFeedPreviewBytes } from '../../src/publish/pages.ts';
+import { publishedRoutes } from '../../src/publish/published-routes.ts';
+import { makeSite } from '../support/factories.ts';
+import { makeView, sampleDocuments } from './fixtures.ts';
+
+const encoder = new TextEncoder();
+
+function corpus(site: SiteConfig, count: number): readonly FeedDocument[] {
+  const sources = Array.from({ length: count }, (_, i) => {
+    const generated = generateDocumentText(i, { seed: 11, topics: 7, filesPerFolder: 25 });
+    return { file: generated.relativePath, contents: generated.text };
+  });
+  const loaded = loadDocuments(sources, site);
+  expect(loaded.documents.length).toBeGreaterThan(count * 0.9);
+  return loaded.documents;
+}
+
+/** Every published route's bytes, by key. */
+function render(catalog: LiveCatalog): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const route of publishedRoutes(catalog)) out.set(route.key, route.representation.body() as Uint8Array);
+  return out;
+}
+
+function expectSameRoutes(actual: Map<string, Uint8Array>, expected: Map<string, Uint8Array>): void {
+  expect([...actual.keys()]).toEqual([...expected.keys()]);
+  for (const [key, bytes] of expected) {
+    const got = actual.get(key)!;
+    // Compare as text first for a readable diff, then the bytes themselves.
+    if (!Buffer.from(got).equals(Buffer.from(bytes))) expect(Buffer.from(got).toString('utf8'), key).toBe(Buffer.from(bytes).toString('utf8'));
+  }
+}
+
+const SETTINGS: readonly [string, Partial<SiteConfig>][] = [
+  ['defaults', {}],
+  ['featured image in content, small pages', { featuredImageInContent: true, feedLimit: 7 }],
+  ['another site URL', { siteUrl: 'https://elsewhere.example.net/news', feedLimit: 9 }],
+];
+
+describe('item fragments', () => {
+  it('give every feed, archive page and preview the bytes of the plain renderers, under several settings sharing one cache', () => {
+    const shared = new ItemFragmentCache();
+    const tiny = new ItemFragmentCache(64 * 1024);
+    let compared = 0;
+    // The same document objects under every setting: a fragment made under one must never serve another.
+    const documents = corpus(makeSite(), 240);
+    for (const [, overrides] of SETTINGS) {
+      const site = makeSite(overrides);
+      const plain = render(new LiveCatalog(site, { documents, problems: [] }, { fragments: false, retain: false }));
+      expect([...plain.keys()].some((key) => key.includes('/archive/'))).toBe(true);
+      expect([...plain.keys()].some((key) => key.endsWith('#preview'))).toBe(true);
+      // Twice with the shared cache: the second pass is all hits.
+      expectSameRoutes(render(new LiveCatalog(site, { documents, problems: [] }, { fragments: shared, retain: false })), plain);
+      expectSameRoutes(render(new LiveCatalog(site, { documents, problems: [] }, { fragments: shared, retain: false })), plain);
+      // A cache that holds a few items only: evictions all along.
+      expectSameRoutes(render(new LiveCatalog(site, { documents, problems: [] }, { fragments: tiny, retain: false })), plain);
+      compared += plain.size;
+    }
+    expect(compared).toBeGreaterThan(100);
+    expect(shared.stats().hits).toBeGreaterThan(shared.stats().misses);
+    expect(tiny.stats().size).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it('byte renderers equal the encoded string renderers, with and without a cache, for hostile sample documents', () => {
+    const cache = new ItemFragmentCache();
+    for (const featuredImageInContent of [false, true]) {
+      const plainView = makeView(sampleDocuments(), undefined, undefined, { featuredImageInContent });
+      for (const view of [plainView, { ...plainView, fragments: cache }, { ...plainView, fragments: cache }, { ...plainView, items: [], fragments: cache }]) {
+        for (const format of ['rss', 'atom', 'json'] as const) {
+          expect(Buffer.from(FEED_BYTE_RENDERERS[format](view)).toString('utf8')).toBe(FEED_RENDERERS[format](view));
+          const site = makeSite();
+          expect(Buffer.from(renderFeedPreviewBytes(site, view, format)).toString('utf8')).toBe(renderFeedPreview(site, view, format));
+        }
+      }
+    }
+    expect(cache.stats().hits).toBeGreaterThan(0);
+  });
+
+  it('keys a fragment on the document: an edited document (new object or new lastMod) is rendered again', () => {
+    const cache = new ItemFragmentCache();
+    const [first] = sampleDocuments();
+    const view = makeView([first!], undefined, undefined, { fragments: cache });
+    const before = FEED_BYTE_RENDERERS.rss(view);
+    const edited = { ...first!, title: 'Edited title', lastMod: '2031-01-01T00:00:00Z' };
+    const after = FEED_BYTE_RENDERERS.rss({ ...view, items: [edited] });
+    expect(Buffer.from(after).toString('utf8')).toContain('Edited title');
+    expect(Buffer.from(after).toString('utf8')).toBe(FEED_RENDERERS.rss({ ...view, items: [edited] }));
+    expect(Buffer.from(before).toString('utf8')).not.toContain('Edited title');
+  });
+
+  it('an XML fragment prints exactly as the element would, and only at the depth it was made for', () => {
+    const item = el('item', { a: 'x & "y"' }, [el('title', {}, 'A < B'), el('empty')]);
+    const tree = el('rss', {}, [el('channel', {}, [el('title', {}, 't'), item])]);
+    const laid = el('rss', {}, [el('channel', {}, [el('title', {}, 't'), serializeFragment(item, 2)])]);
+    expect(Buffer.from(renderXmlDocumentBytes(laid)).toString('utf8')).toBe(renderXmlDocument(tree));
+    expect(renderXmlDocument(laid)).toBe(renderXmlDocument(tree));
+    expect(encoder.encode(renderXmlDocument(tree))).toEqual(renderXmlDocumentBytes(tree));
+    const misplaced = el('rss', {}, [serializeFragment(item, 2)]);
+    expect(() => renderXmlDocumentBytes(misplaced)).toThrow(/depth/);
+  });
+});
