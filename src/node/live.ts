@@ -169,14 +169,23 @@ export class LiveSite {
       let routes = 0;
       const paths = [...new Set([...first, ...defaultPaths(catalog.index)])];
       // The store's reads all start now (a few run at once); the loop below takes them in order.
+      // Only ETags the store knows are read (a miss costs no I/O), and the lookups yield like the
+      // renders below: after an edit, requests for the changed feeds must not wait behind 600 lookups.
       const stored = new Map<string, Promise<StoredRender | undefined>>();
+      let sliceStart = performance.now();
       if (this.renderStore) {
+        await this.renderStore.whenScanned();
         for (const path of paths) {
+          if (this.snapshot.table !== table) break;
           const slot = table.lookup(path);
-          if (slot && !slot.rendered) stored.set(path, this.renderStore.get(slot.etag).catch(() => undefined));
+          if (slot && !slot.rendered && this.renderStore.has(slot.etag)) stored.set(path, this.renderStore.get(slot.etag).catch(() => undefined));
+          if (performance.now() - sliceStart > 10) {
+            await yieldToRequests();
+            sliceStart = performance.now();
+          }
         }
       }
-      let sliceStart = performance.now();
+      sliceStart = performance.now();
       // Compression runs on the libuv pool while this thread renders the next routes.
       const compressions: Promise<void>[] = [];
       let active = 0;
