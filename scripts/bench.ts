@@ -265,7 +265,8 @@ async function measureStart(size: number, dir: string, cacheDir: string, kind: S
     const peakRssMb = Math.max(Math.round(procStatus(server.pid, 'VmHWM') / 1024) || 0, compressed.peakRssMb);
     if (kind === 'cold') {
       await server.waitFor('cacheSaved');
-      await server.waitFor('renderStored');
+      // The server reports it only when it has a render store (RENDER_STORE_MAX_MB=0 turns it off).
+      if (process.env.RENDER_STORE_MAX_MB !== '0') await server.waitFor('renderStored');
     }
     const load = loaded.load as { wallMs: Record<string, number>; work: Record<string, number>; threads: number; fromCache: number };
     const wall = loaded.wallMs as Record<string, number>;
