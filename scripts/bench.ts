@@ -465,20 +465,7 @@ interface ExportMeasure {
 
 async function measureExport(dir: string, cacheDir: string, kind: 'cold' | 'warm'): Promise<ExportMeasure> {
   const out = mkdtempSync(join(tmpdir(), 'bench-export-'));
-  const started = performance.now();
-  const child = spawn(NODE_TS[0]!, [...NODE_TS.slice(1), 'src/cli/export.ts', '--out', out, '--clean'], {
-    cwd: ROOT,
-    env: { ...process.env, CONTENT_DIR: dir, CACHE_DIR: cacheDir, SITE_URL },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  let peakKb = 0;
-  const poll = setInterval(() => (peakKb = Math.max(peakKb, procStatus(child.pid ?? 0, 'VmHWM') || 0)), 100);
-  const code = await new Promise<number | null>((done) => child.on('exit', done));
-  clearInterval(poll);
-  const wallMs = performance.now() - started;
+  const { wallMs, peakKb } = await runExport(dir, cacheDir, out, ['--clean']);
   let files = 0;
   let bytes = 0;
   const count = (path: string): void => {
@@ -493,7 +480,6 @@ async function measureExport(dir: string, cacheDir: string, kind: 'cold' | 'warm
   };
   count(out);
   rmSync(out, { recursive: true, force: true });
-  if (code !== 0) throw new Error(`export failed:\n${output.slice(-3000)}`);
   return { kind, wallMs, files, megabytes: bytes / 1e6, peakRssMb: Math.round(peakKb / 1024) };
 }
 
@@ -504,10 +490,10 @@ interface IncrementalMeasure {
   readonly summary: string;
 }
 
-/** Runs the export command into `out` (no --clean: an earlier export there is updated in place). */
-async function runExport(dir: string, cacheDir: string, out: string): Promise<{ wallMs: number; output: string }> {
+/** Runs the export command into `out` (without --clean an earlier export there is updated in place); polls its peak RSS. */
+async function runExport(dir: string, cacheDir: string, out: string, args: readonly string[] = []): Promise<{ wallMs: number; output: string; peakKb: number }> {
   const started = performance.now();
-  const child = spawn(NODE_TS[0]!, [...NODE_TS.slice(1), 'src/cli/export.ts', '--out', out], {
+  const child = spawn(NODE_TS[0]!, [...NODE_TS.slice(1), 'src/cli/export.ts', '--out', out, ...args], {
     cwd: ROOT,
     env: { ...process.env, CONTENT_DIR: dir, CACHE_DIR: cacheDir, SITE_URL },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -515,9 +501,12 @@ async function runExport(dir: string, cacheDir: string, out: string): Promise<{ 
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  let peakKb = 0;
+  const poll = setInterval(() => (peakKb = Math.max(peakKb, procStatus(child.pid ?? 0, 'VmHWM') || 0)), 100);
   const code = await new Promise<number | null>((done) => child.on('exit', done));
+  clearInterval(poll);
   if (code !== 0) throw new Error(`export failed:\n${output.slice(-3000)}`);
-  return { wallMs: performance.now() - started, output };
+  return { wallMs: performance.now() - started, output, peakKb };
 }
 
 /**

@@ -21,7 +21,7 @@ import { renderOpml } from './opml.ts';
 import { renderFeedPreviewBytes, renderFilterPage, renderHomePage, renderSourcePage, renderTopicPage } from './pages.ts';
 import type { FeedOptions, HealthReport, Catalog } from './catalog.ts';
 import type { Representation } from './representation.ts';
-import { lazyRepresentation } from './representation.ts';
+import { lazyBytes, lazyRepresentation } from './representation.ts';
 import { renderTopicsJson } from './topics-json.ts';
 import type { StaticFileSource } from './static-files.ts';
 import { DEFAULT_SITE_ICON, iconRepresentations } from './static-files.ts';
@@ -407,25 +407,6 @@ export class LiveCatalog implements Catalog {
 /** What a topic's row on a page shows: slug, name, label, count and newest lastMod. */
 function summaryParts(topic: TopicSummary): string[] {
   return [topic.slug, topic.name, topic.label, String(topic.count), topic.lastMod];
-}
-
-/** `lazyRepresentation` for a renderer that gives bytes (items laid in from fragments): rendered on first use, then kept. */
-function lazyBytes(
-  validators: Validators,
-  contentType: string,
-  cacheControl: string,
-  render: () => Uint8Array<ArrayBuffer>,
-): Representation & { body(): Uint8Array<ArrayBuffer> } {
-  let bytes: Uint8Array<ArrayBuffer> | undefined;
-  return {
-    ...validators,
-    contentType,
-    cacheControl,
-    body() {
-      bytes ??= render();
-      return bytes;
-    },
-  };
 }
 
 function take(documents: readonly FeedDocument[], limit: number): readonly FeedDocument[] {

@@ -14,11 +14,12 @@ export interface Representation extends Validators {
 
 const encoder = new TextEncoder();
 
-export function lazyRepresentation(
+/** A representation whose bytes come from `render` on first use, then are kept. */
+export function lazyBytes(
   validators: Validators,
   contentType: string,
   cacheControl: string,
-  render: () => string,
+  render: () => Uint8Array<ArrayBuffer>,
 ): Representation & { body(): Uint8Array<ArrayBuffer> } {
   let bytes: Uint8Array<ArrayBuffer> | undefined;
   return {
@@ -26,8 +27,18 @@ export function lazyRepresentation(
     contentType,
     cacheControl,
     body() {
-      bytes ??= encoder.encode(render());
+      bytes ??= render();
       return bytes;
     },
   };
+}
+
+/** `lazyBytes` for a renderer that gives text. */
+export function lazyRepresentation(
+  validators: Validators,
+  contentType: string,
+  cacheControl: string,
+  render: () => string,
+): Representation & { body(): Uint8Array<ArrayBuffer> } {
+  return lazyBytes(validators, contentType, cacheControl, () => encoder.encode(render()));
 }
