@@ -337,7 +337,8 @@ export function serveFast(table: FastTable, request: IncomingMessage, response: 
   const method = request.method;
   if (method !== 'GET' && method !== 'HEAD') return false;
   const url = request.url;
-  if (url === undefined) return false;
+  // A query is a variant only the app decides: no route lookup for it here.
+  if (url === undefined || url.includes('?')) return false;
   const slot = table.lookup(url);
   if (!slot) return false;
   const headers = request.headers;

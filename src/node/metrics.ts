@@ -39,15 +39,17 @@ const urlLabels = new Map<string, RouteLabel>();
 
 /** The route kind and format of a request URL (query ignored); cached per URL string, bounded. */
 export function routeLabel(url: string): RouteLabel {
-  const known = urlLabels.get(url);
-  if (known !== undefined) return known;
+  // Keyed by path: cache-busting queries (`?t=…`) must not fill the cache with one entry per request.
   const query = url.indexOf('?');
-  const match = matchRoute(query < 0 ? url : url.slice(0, query));
+  const path = query < 0 ? url : url.slice(0, query);
+  const known = urlLabels.get(path);
+  if (known !== undefined) return known;
+  const match = matchRoute(path);
   const file = match?.params.file;
   const label = labelOf(match ? ROUTES[match.name].kind : 'other', (file === undefined ? undefined : formatOfFile(file)) ?? 'none');
-  if (url.length <= MAX_CACHED_URL_LENGTH) {
-    if (urlLabels.size >= MAX_CACHED_URLS) urlLabels.clear();
-    urlLabels.set(url, label);
+  if (path.length <= MAX_CACHED_URL_LENGTH) {
+    if (urlLabels.size >= MAX_CACHED_URLS) urlLabels.delete(urlLabels.keys().next().value!);
+    urlLabels.set(path, label);
   }
   return label;
 }

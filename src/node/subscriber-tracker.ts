@@ -72,18 +72,19 @@ export class SubscriberTracker {
   /** A feed at `url` (its query is ignored) was served to `userAgent`: keeps the count it reports, if it reports one. */
   observe(url: string, userAgent: string | undefined, nowMs: number): void {
     if (userAgent === undefined || userAgent.length === 0) return;
-    let parsed = this.agents.get(userAgent);
-    if (parsed === undefined) {
-      parsed = parseSubscriberAgent(userAgent) ?? null;
-      if (this.agents.size >= MAX_CACHED_AGENTS) this.agents.clear();
-      this.agents.set(userAgent, parsed);
-    }
-    if (parsed === null) return;
     const query = url.indexOf('?');
     const path = query < 0 ? url : url.slice(0, query);
     // The overall and per-topic feeds only: combined topics and archive pages have too many URLs to label a metric by.
     const route = matchRoute(path)?.name;
     if (route !== 'feed' && route !== 'topicFeed') return;
+    let parsed = this.agents.get(userAgent);
+    if (parsed === undefined) {
+      parsed = parseSubscriberAgent(userAgent) ?? null;
+      // Oldest out, not all: aggregators' strings differ by count and feed id, so the cache is often full.
+      if (this.agents.size >= MAX_CACHED_AGENTS) this.agents.delete(this.agents.keys().next().value!);
+      this.agents.set(userAgent, parsed);
+    }
+    if (parsed === null) return;
     if (this.counts.record(path, parsed, nowMs)) this.dirty = true;
   }
 

@@ -129,7 +129,7 @@ describe('incremental export (CLI)', () => {
     const after = snapshot(out);
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [file, bytes] of before) if (file !== MANIFEST_FILE) expect(after.get(file)?.equals(bytes), file).toBe(true);
-  });
+  }, 120_000);
 
   it('after an added document equals a fresh export', () => {
     const added = generateDocumentText(40, GENERATOR);
@@ -141,7 +141,7 @@ describe('incremental export (CLI)', () => {
     expect(summary.unchanged).toBeGreaterThan(0);
     expect(summary.rendered).toBeLessThan(summary.files);
     expectSameExport(out, freshDir);
-  });
+  }, 120_000);
 
   it('after an edited document equals a fresh export', () => {
     const file = documentPath(site.content, 3);
@@ -150,7 +150,7 @@ describe('incremental export (CLI)', () => {
     expect(summary.written).toBeGreaterThan(0);
     expect(summary.unchanged).toBeGreaterThan(0);
     expectSameExport(out, freshDir);
-  });
+  }, 120_000);
 
   it('after a deleted document equals a fresh export, its image removed', () => {
     const document = generateDocumentText(5, GENERATOR);
@@ -162,7 +162,7 @@ describe('incremental export (CLI)', () => {
     expect(summary.removed).toBeGreaterThan(0);
     expect(existsSync(join(out, imageFiles[0]!))).toBe(false);
     expectSameExport(out, freshDir);
-  });
+  }, 120_000);
 
   it('after a topic move equals a fresh export (topics gone and new included)', () => {
     const file = documentPath(site.content, 7);
@@ -171,7 +171,7 @@ describe('incremental export (CLI)', () => {
     writeFileSync(file, text.replace(topicBlock(text), topicBlock(other.text)));
     const { freshDir } = site.incrementalAndFresh(out);
     expectSameExport(out, freshDir);
-  });
+  }, 120_000);
 
   it('after a settings change (SITE_TITLE) equals a fresh export', () => {
     const { summary, freshDir } = site.incrementalAndFresh(out, { SITE_TITLE: 'Another Title' });
@@ -181,7 +181,7 @@ describe('incremental export (CLI)', () => {
     // And back.
     const back = site.incrementalAndFresh(out);
     expectSameExport(out, back.freshDir);
-  });
+  }, 120_000);
 
   it('repairs a file modified by hand', () => {
     const feed = join(out, 'rss.xml');
@@ -195,7 +195,7 @@ describe('incremental export (CLI)', () => {
     expect(summaryOf(again.stdout).written).toBe(2);
     expect(readFileSync(feed).equals(original)).toBe(true);
     expect(readFileSync(page).equals(pageBytes)).toBe(true);
-  });
+  }, 120_000);
 
   it('refuses a folder with files that no export wrote, and changes nothing in it', () => {
     writeFileSync(join(out, 'notes.txt'), 'mine');
@@ -208,7 +208,7 @@ describe('incremental export (CLI)', () => {
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes), file).toBe(true);
     rmSync(join(out, 'notes.txt'));
-  });
+  }, 120_000);
 
   it('refuses a non-empty folder without a manifest, and one with a manifest of something else', () => {
     const foreign = join(site.base, 'foreign');
@@ -224,7 +224,7 @@ describe('incremental export (CLI)', () => {
     // --clean still replaces.
     expect(site.run(foreign, ['--clean']).status).toBe(0);
     expect(readFileSync(join(foreign, 'index.html'), 'utf8')).not.toBe('<p>my site</p>');
-  });
+  }, 120_000);
 });
 
 describe('incremental export (in process)', () => {
@@ -263,7 +263,7 @@ describe('incremental export (in process)', () => {
     const fresh = join(root, 'crash', 'fresh');
     await exportSite({ contentDir: content, outDir: fresh, env: changed, threads: 0 });
     expectSameExport(out, fresh);
-  });
+  }, 120_000);
 
   it('render threads update in place with the same result', async () => {
     const content = join(root, 'threads', 'content');
@@ -280,7 +280,7 @@ describe('incremental export (in process)', () => {
     const fresh = join(root, 'threads', 'fresh');
     await exportSite({ contentDir: content, outDir: fresh, env: changed, threads: 0 });
     expectSameExport(out, fresh);
-  });
+  }, 120_000);
 });
 
 describe('--ping', () => {
@@ -325,7 +325,7 @@ describe('--ping', () => {
     expect(third.status, third.stderr).toBe(0);
     expect(third.stdout).toContain('no feed changed');
     expect((await hub.pings()).pings.length).toBe(firstPings.length + secondPings.length);
-  });
+  }, 120_000);
 
   it('refuses --ping without WEBSUB_HUB', () => {
     const site = makeSite('noping', 3);
@@ -333,5 +333,5 @@ describe('--ping', () => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('WEBSUB_HUB');
     expect(existsSync(join(site.base, 'out'))).toBe(false);
-  });
+  }, 120_000);
 });

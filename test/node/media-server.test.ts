@@ -13,7 +13,6 @@ import { FIXTURE_JPEG, FIXTURE_PNG, makeMediaFixture } from '../support/media-fi
 import type { MediaFixture } from '../support/media-fixture.ts';
 import { startServer } from '../support/server-process.ts';
 import type { RunningServer } from '../support/server-process.ts';
-import { parseHtmlFragment } from '../support/html.ts';
 
 let fixture: MediaFixture;
 let server: RunningServer;
@@ -82,7 +81,8 @@ describe('images beside the documents', () => {
   ])('answers %s with a 404, never a 500', async (path) => {
     const response = await httpRequest(server.port, path);
     expect(response.status).toBe(404);
-    expect(response.body.includes(Buffer.from('secret'))).toBe(false);
+    // The file outside CONTENT_DIR is a JPEG: no answer may carry JPEG bytes.
+    expect(response.body.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
   });
 });
 
@@ -119,7 +119,6 @@ describe('the site icon', () => {
         ['icon', 'http://feeds.test/favicon.ico'],
         ['apple-touch-icon', 'http://feeds.test/apple-touch-icon.png'],
       ]);
-      expect(parseHtmlFragment(head).childNodes.length).toBeGreaterThan(0);
     }
     const json = JSON.parse((await httpRequest(server.port, '/feed.json')).body.toString('utf8')) as { icon?: string; favicon?: string };
     expect(json.icon).toBe('http://feeds.test/apple-touch-icon.png');
