@@ -17,9 +17,11 @@ import { diffTags, feedTags } from '../publish/changes.ts';
 import { publishedRoutes } from '../publish/published-routes.ts';
 import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
 import { collectStaticFiles, writeStaticFiles } from '../ingest/media.ts';
+import { openImageMemo } from '../ingest/image-memo.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 
 export const DEFAULT_ASSETS_THRESHOLD = 1000;
+const SAVE_CACHE_AFTER_PARSED = 50;
 const FEED_TAGS_FILE = 'feed-tags.json';
 const CHANGED_FEEDS_FILE = 'changed-feeds.json';
 /**
@@ -94,9 +96,14 @@ async function writeAtomically(path: string, bytes: Uint8Array | string): Promis
 
 export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
   const site = parseSiteConfig(options.env);
+  // Image facts shared by the load and the static files: an unchanged image is neither measured nor read again.
+  const images = openImageMemo(site, options.contentDir, options.cacheDir);
   const catalog = await loadCatalogFromDir(site, options.contentDir, {
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+    images,
+    // Writing the cache costs about as much as reading it: after a few edits, the next run parses those few again.
+    saveAfterParsed: SAVE_CACHE_AFTER_PARSED,
   });
   for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
 
@@ -139,8 +146,9 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
     written += 1;
   }
   // The icon and the documents' images, as static assets in either mode (the Worker reads them through ASSETS).
-  const staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all);
+  const staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all, images);
   for (const file of staticFiles) await put(file.outFile, file.path, file.entry.etag, () => file.bytes);
+  images.save();
 
   const env = siteConfigToEnv(site);
   let bundle: ContentBundle | undefined;

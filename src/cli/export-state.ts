@@ -7,8 +7,8 @@
  * atomic writes (temp file in the same folder, then rename).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { lstat, mkdir, open, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { lstat, mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { SiteConfig } from '../config/config.ts';
@@ -85,32 +85,34 @@ export interface FolderState {
   readonly disk: ReadonlyMap<string, DiskFile>;
 }
 
-/** Every entry under `dir`, relative and `/`-separated; folders are walked, other entries listed with their stats. */
-async function walk(dir: string, prefix = '', out = new Map<string, { file: boolean; size: number; mtimeMs: number }>()) {
+/**
+ * Every entry under `dir`, relative and `/`-separated; folders are walked,
+ * other entries listed with their stats. Sync on purpose: a CLI with nothing
+ * else to do, and for 10k files several times faster than a promise per lstat.
+ */
+function walk(dir: string, prefix = '', out = new Map<string, { file: boolean; size: number; mtimeMs: number }>()) {
   let entries;
   try {
-    entries = await readdir(join(dir, prefix), { withFileTypes: true });
+    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && prefix === '') return out;
     throw error;
   }
-  // Stat a folder's entries at once, and its subfolders side by side: thousands of files in a few hundred ms.
-  await Promise.all(
-    entries.map(async (entry) => {
-      const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory()) await walk(dir, rel, out);
-      else {
-        let info;
-        try {
-          info = await lstat(join(dir, rel));
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // gone meanwhile
-          throw error;
-        }
-        out.set(rel, { file: info.isFile(), size: info.size, mtimeMs: info.mtimeMs });
-      }
-    }),
-  );
+  for (const entry of entries) {
+    const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) {
+      walk(dir, rel, out);
+      continue;
+    }
+    let info;
+    try {
+      info = lstatSync(join(dir, rel));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // gone meanwhile
+      throw error;
+    }
+    out.set(rel, { file: info.isFile(), size: info.size, mtimeMs: info.mtimeMs });
+  }
   return out;
 }
 
@@ -121,7 +123,7 @@ async function walk(dir: string, prefix = '', out = new Map<string, { file: bool
  * Nothing is changed before the folder is accepted.
  */
 export async function inspectFolder(outDir: string): Promise<FolderState> {
-  const entries = await walk(outDir);
+  const entries = walk(outDir);
   if (entries.size === 0) return { disk: new Map() };
   let manifest: ExportManifest | undefined;
   try {

@@ -170,7 +170,9 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     // Otherwise the few routes to render sanitize their documents on first read.
     if (full) await store.pinWindows(catalog.index, Number.POSITIVE_INFINITY, runner);
     // Saving the cache costs about as much as reading it: after a few edits, the next run parses those few files again instead.
-    if (options.cacheDir !== undefined && (full || report.parsed > Math.max(50, report.files / 100))) await store.saveCache();
+    // Fields only, no sanitized content: an export renders few documents when it is incremental,
+    // and reading every document's content back costs a second per 40 MB on each later run.
+    if (options.cacheDir !== undefined && (full || report.parsed > Math.max(50, report.files / 100))) await store.saveCache(new Set());
   } finally {
     store.close();
     await runner.close();
@@ -179,7 +181,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const loaded = performance.now();
 
   // The icon and the documents' images, copied as they are (docs/media.md).
-  const staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all);
+  const staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all, store.images);
   const headers = new TextEncoder().encode(renderHeadersFile(site));
   const planned = new Set([...checks.keys(), ...staticFiles.map((file) => file.outFile), '_headers']);
   const total = planned.size;
@@ -229,9 +231,16 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   await Promise.all([writeRoutes(streaming, own, outDir, checks, fileDone), ...threadsDone]);
 
   for (const file of staticFiles) {
-    const placed = await placeFile(outDir, file.outFile, file.bytes, file.entry.etag, checkFile(state, file.outFile, file.entry.etag, true));
+    const check = checkFile(state, file.outFile, file.entry.etag, true);
+    // Same bytes' ETag and an intact file: not even read (its bytes are read on first use).
+    if (check.skip && check.previous) {
+      fileDone(file.outFile, 'unchanged', check.previous);
+      continue;
+    }
+    const placed = await placeFile(outDir, file.outFile, file.bytes, file.entry.etag, check);
     fileDone(file.outFile, placed.outcome, placed.record);
   }
+  store.images.save();
   const headersTag = sha1(headers);
   const placedHeaders = await placeFile(outDir, '_headers', headers, headersTag, checkFile(state, '_headers', headersTag, true));
   fileDone('_headers', placedHeaders.outcome, placedHeaders.record);

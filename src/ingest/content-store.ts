@@ -20,10 +20,12 @@ import { FirstSeenLedger } from './first-seen.ts';
 import { listContentFiles, relativeFile } from './fs-source.ts';
 import { LazyDocument } from './lazy-document.ts';
 import { MediaLibrary, NodeStaticFiles } from './media.ts';
-import { createRunner, inlineRunner } from './parse-pool.ts';
+import type { ImageMemo } from './image-memo.ts';
+import { openImageMemo } from './image-memo.ts';
+import { demandRunner, inlineRunner } from './parse-pool.ts';
 import type { TaskRunner } from './parse-pool.ts';
 import type { BodyTask, FileStamp, ParsedRecord, ScanResult, ScanTask, TaskTimings } from './parse-tasks.ts';
-import { addTimings, emptyTimings, renderBodyTask, scanFile } from './parse-tasks.ts';
+import { addTimings, emptyTimings, renderBodyTask, scanFile, statHit } from './parse-tasks.ts';
 
 export interface StoreOptions {
   readonly site: SiteConfig;
@@ -41,6 +43,8 @@ export interface StoreOptions {
   readonly stateDir?: string;
   /** An opened ledger (tests, simulations); wins over `stateDir`. Its owner closes it, not the store. */
   readonly ledger?: FirstSeenLedger;
+  /** Image facts to reuse (a build's, shared with its static files); default: the one under `cacheDir`. */
+  readonly images?: ImageMemo;
 }
 
 /** Where a load's time went: wall-clock per phase, and the summed work of the parse threads. */
@@ -115,25 +119,29 @@ export class ContentStore {
     cacheDir: string | undefined,
     ledger: FirstSeenLedger | undefined,
     ownsLedger: boolean,
+    images: ImageMemo | undefined,
   ) {
     this.root = contentDir;
     this.ledger = ledger;
     this.ownsLedger = ownsLedger;
     this.cache = cacheDir === undefined ? undefined : new DocumentCache(cacheDir, cacheStamp(site), contentDir);
-    this.media = new MediaLibrary(contentDir, site);
+    this.images = images ?? openImageMemo(site, contentDir, cacheDir);
+    this.media = new MediaLibrary(contentDir, site, this.images);
     this.files = new NodeStaticFiles(contentDir, site);
   }
 
   /** The icon and the local images, read from disk on request: every LiveCatalog of this store serves them. */
   readonly files: NodeStaticFiles;
 
-  /** Measures local images as documents are built; not cached on disk, so a replaced image is always seen. */
+  /** Measures local images as documents are built; an image a stat cannot prove unchanged is checked in full. */
   private readonly media: MediaLibrary;
+  /** What the image checks found (CACHE_DIR), shared with a build's or export's static files; saved with the cache. */
+  readonly images: ImageMemo;
 
   /** Lists, reads and parses the folder (unchanged files from the cache). */
   static async open(options: StoreOptions): Promise<{ store: ContentStore; report: LoadReport; runner: TaskRunner }> {
     const ledger = options.ledger ?? (options.stateDir === undefined ? undefined : FirstSeenLedger.open({ stateDir: options.stateDir, contentDir: options.contentDir }));
-    const store = new ContentStore(options.site, options.contentDir, options.cacheDir, ledger, options.ledger === undefined);
+    const store = new ContentStore(options.site, options.contentDir, options.cacheDir, ledger, options.ledger === undefined, options.images);
     const wallMs: Record<string, number> = {};
     let mark = performance.now();
     const lap = (phase: string): void => {
@@ -145,17 +153,22 @@ export class ContentStore {
     const listing = await listContentFiles(options.contentDir);
     store.walkProblems = listing.problems;
     lap('list');
-    // Workers start booting now, while this thread reads the cache.
-    const runner = createRunner(options.site, listing.files.length, options.threads, options.minFilesForThreads);
+    // Threads start only for a batch big enough to need them (many files to read, many bodies to sanitize).
+    const runner = demandRunner(options.site, options.threads, options.minFilesForThreads);
     const cached = store.cache?.load() ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
     lap('cacheRead');
 
     const tasks: ScanTask[] = listing.files.map((path) => {
       const file = relativeFile(options.contentDir, path);
       const known = cached.entries.get(file)?.stamp;
-      return known === undefined ? { file, path } : { file, path, known };
+      return known === undefined ? { file, path } : { file, path, known, trustStat: true };
     });
-    const scan = await runner.scan(tasks);
+    // Files a stat proves unchanged are hits here, without a read; only the rest go to the threads.
+    const proven = tasks.map((task) => statHit(task));
+    const rest = tasks.filter((_task, i) => proven[i] === undefined);
+    const scanned = rest.length === 0 ? { results: [], timings: emptyTimings() } : await runner.scan(rest);
+    let next = 0;
+    const scan = { results: proven.map((hit) => hit ?? scanned.results[next++]!), timings: scanned.timings };
     lap('readParse');
 
     let parsed = 0;
@@ -253,15 +266,18 @@ export class ContentStore {
 
   /**
    * Keeps content for the documents of `index`'s feed windows (the newest
-   * `limit` overall and per topic) and drops it for the rest. Missing content
-   * is made by `runner` (every core at start-up) or inline.
+   * `limit` overall and per topic; with `topics`, only those topics') and
+   * drops it for the rest, which are sanitized again on first read. Missing
+   * content is made by `runner` (every core at start-up) or inline.
    */
-  async pinWindows(index: TopicIndex, limit: number, runner: TaskRunner = inlineRunner(this.site)): Promise<number> {
+  async pinWindows(index: TopicIndex, limit: number, runner: TaskRunner = inlineRunner(this.site), topics?: Iterable<string>): Promise<number> {
     this.order = [...index.all];
     this.changed.clear();
     const pinned = new Set<string>();
     for (const document of index.all.slice(0, limit)) pinned.add(document.file);
-    for (const topic of index.topics.values()) for (const document of topic.documents.slice(0, limit)) pinned.add(document.file);
+    // Memory follows demand: only the windows of topics served or warmed keep their content.
+    const windows = topics === undefined ? index.topics.values() : [...topics].flatMap((slug) => index.topics.get(slug) ?? []);
+    for (const topic of windows) for (const document of topic.documents.slice(0, limit)) pinned.add(document.file);
     for (const file of this.pinned) {
       const entry = this.entries.get(file);
       if (entry && !pinned.has(file) && entry.content) {
@@ -406,11 +422,11 @@ export class ContentStore {
     return { changed: [...changed], removed, added, problems: newProblems };
   }
 
-  /** Entries with their content as the cache stores them. */
-  cacheEntries(): CacheEntry[] {
+  /** Entries with their content as the cache stores them; with `contentOf`, content only for those files. */
+  cacheEntries(contentOf?: ReadonlySet<string>): CacheEntry[] {
     const out: CacheEntry[] = [];
     for (const entry of this.entries.values()) {
-      const content = entry.content;
+      const content = contentOf === undefined || contentOf.has(entry.file) ? entry.content : undefined;
       out.push({ file: entry.file, stamp: entry.stamp, record: entry.record, ...(content ? { content } : {}) });
     }
     return out;
@@ -438,9 +454,15 @@ export class ContentStore {
     if (this.ownsLedger) this.ledger?.close();
   }
 
-  async saveCache(): Promise<boolean> {
+  /**
+   * Writes the parse cache. `contentOf` limits the sanitized content saved to
+   * those files (an export holds every document's: a warm load reads only
+   * what the feed windows need, not all of it).
+   */
+  async saveCache(contentOf?: ReadonlySet<string>): Promise<boolean> {
+    this.images.save();
     if (!this.cache) return false;
-    await this.cache.save(this.cacheEntries());
+    await this.cache.save(this.cacheEntries(contentOf));
     return true;
   }
 

@@ -3,8 +3,9 @@
  * files again. One NDJSON file: a header line, one line per file (keyed by
  * path, with size, mtime and a hash of the bytes), and a trailer with the count
  * and a SHA-1 of everything before it. An entry is used while the file's
- * size and SHA-1 match (so a touched but unchanged file is not parsed again;
- * the mtime is recorded). Anything unexpected (another format,
+ * size and SHA-1 match (so a touched but unchanged file is not parsed again),
+ * or, without a read, while size and mtime match a stamp that is not racy
+ * (parse-tasks.ts `knownByStat`). Anything unexpected (another format,
  * other settings or code, a bad checksum, a line that does not parse) and
  * the whole file is discarded: a cache is never worth serving wrong content.
  */
@@ -108,6 +109,7 @@ function isEntry(value: unknown): value is CacheEntry {
     typeof stamp.size === 'number' &&
     typeof stamp.mtimeMs === 'number' &&
     typeof stamp.hash === 'string' &&
+    (stamp.checkedMs === undefined || typeof stamp.checkedMs === 'number') &&
     Array.isArray(record.problems) &&
     (record.fields === undefined || isObject(record.fields)) &&
     (value.content === undefined || (isObject(value.content) && typeof value.content.contentHtml === 'string'))

@@ -3,6 +3,7 @@ import type { Problem } from '../content/document.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import { ContentStore } from './content-store.ts';
 import type { FirstSeenLedger } from './first-seen.ts';
+import type { ImageMemo } from './image-memo.ts';
 
 export interface LoadDirOptions {
   /** Parsed-document cache folder; none by default. */
@@ -19,22 +20,28 @@ export interface LoadDirOptions {
   readonly stateDir?: string;
   /** An opened ledger instead (tests, simulations); left open. */
   readonly ledger?: FirstSeenLedger;
+  /** Image facts shared with the caller's static files (image-memo.ts); saved with the cache. */
+  readonly images?: ImageMemo;
+  /** Save the parse cache only when more than this many files were parsed (default 0: always). */
+  readonly saveAfterParsed?: number;
 }
 
 /** Reads, normalizes and indexes a content folder into a servable snapshot. */
 export async function loadCatalogFromDir(site: SiteConfig, contentDir: string, options: LoadDirOptions = {}): Promise<LiveCatalog> {
-  const { store, runner } = await ContentStore.open({
+  const { store, runner, report } = await ContentStore.open({
     site,
     contentDir,
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
     ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
+    ...(options.images === undefined ? {} : { images: options.images }),
   });
   try {
     const catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
-    await store.pinWindows(catalog.index, options.content === 'all' ? Number.POSITIVE_INFINITY : site.feedLimit, runner);
-    if (options.cacheDir !== undefined) await store.saveCache();
+    const sanitized = await store.pinWindows(catalog.index, options.content === 'all' ? Number.POSITIVE_INFINITY : site.feedLimit, runner);
+    if (options.cacheDir !== undefined && report.parsed + sanitized > (options.saveAfterParsed ?? -1)) await store.saveCache();
+    else options.images?.save();
     return catalog;
   } finally {
     store.close();

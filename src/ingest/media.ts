@@ -24,6 +24,7 @@ import type { Representation } from '../publish/representation.ts';
 import { mediaPath, pathOf } from '../publish/routes.ts';
 import type { SiteIcon, StaticFileEntry, StaticFileRequest, StaticFileSource } from '../publish/static-files.ts';
 import { DEFAULT_SITE_ICON, bytesEtag, bytesRepresentation, iconRepresentations } from '../publish/static-files.ts';
+import { ImageMemo } from './image-memo.ts';
 
 /** image-size's type names -> the media types served. */
 const SNIFFED: Readonly<Record<string, string>> = {
@@ -143,6 +144,21 @@ function readExactly(fd: number, length: number): Uint8Array<ArrayBuffer> {
   return done === length ? data : data.slice(0, done);
 }
 
+/**
+ * `openImage` through the memo: a hit (same file, unchanged, within the size
+ * limit) is not opened; a full check that passes is remembered.
+ */
+function checkImage(root: string, file: string, maxBytes: number, memo: ImageMemo): ImageFacts | Refusal {
+  const path = join(root, ...file.split('/'));
+  const known = memo.lookup(file, path);
+  if (known !== undefined && known.bytes <= maxBytes) return { ok: true, mimeType: known.mimeType, width: known.width, height: known.height, bytes: known.bytes, modifiedMs: known.modifiedMs };
+  const checkedMs = Date.now();
+  const rootReal = realRoot(root);
+  const facts = rootReal === undefined ? refuse('imageFileMissing', file) : openImage(rootReal, file, maxBytes);
+  if (facts.ok) memo.remember(file, path, facts, checkedMs);
+  return facts;
+}
+
 function realRoot(root: string): string | undefined {
   try {
     return realpathSync.native(root);
@@ -160,13 +176,14 @@ export class MediaLibrary {
   constructor(
     private readonly root: string,
     private readonly site: SiteConfig,
+    /** Facts of images a stat proves unchanged (image-memo.ts): those are not opened again. */
+    private readonly memo: ImageMemo = ImageMemo.inMemory(),
   ) {}
 
   measure(fields: DocumentFields): { readonly fields: DocumentFields; readonly problem?: Problem } {
     const image = fields.image;
     if (image?.file === undefined) return { fields };
-    const rootReal = realRoot(this.root);
-    const facts = rootReal === undefined ? refuse('imageFileMissing', image.file) : openImage(rootReal, image.file, this.site.maxImageBytes);
+    const facts = checkImage(this.root, image.file, this.site.maxImageBytes, this.memo);
     if (!facts.ok) {
       const { image: _dropped, ...rest } = fields;
       return { fields: rest, problem: facts.problem(fields.file) };
@@ -266,6 +283,7 @@ export interface StaticFileOutput {
   readonly path: string;
   /** Where it goes in a static export or the Worker's assets: the URL path decoded, without its leading slash. */
   readonly outFile: string;
+  /** Read on first use: an incremental build or export that keeps the file never reads it. */
   readonly bytes: Uint8Array;
   readonly entry: StaticFileEntry;
 }
@@ -276,7 +294,12 @@ export interface StaticFileOutput {
  * checked again; one that changed into something unservable since the load is
  * left out and logged).
  */
-export function collectStaticFiles(site: SiteConfig, contentDir: string, documents: Iterable<{ readonly image?: FeedImage | undefined }>): StaticFileOutput[] {
+export function collectStaticFiles(
+  site: SiteConfig,
+  contentDir: string,
+  documents: Iterable<{ readonly image?: FeedImage | undefined }>,
+  memo: ImageMemo = ImageMemo.inMemory(),
+): StaticFileOutput[] {
   const icons = iconRepresentations(loadSiteIcon(site));
   const out: StaticFileOutput[] = [];
   for (const [name, representation] of [['favicon', icons.ico], ['appleTouchIcon', icons.png]] as const) {
@@ -291,21 +314,44 @@ export function collectStaticFiles(site: SiteConfig, contentDir: string, documen
     const file = document.image?.file;
     if (file === undefined || seen.has(file)) continue;
     seen.add(file);
+    const path = mediaPath(file);
+    const outFile = path.slice(1).split('/').map(decodeURIComponent).join('/');
+    const diskPath = join(contentDir, ...file.split('/'));
+    // The asset is fetched by its URL path, still percent-encoded.
+    const entryOf = (mimeType: string, etag: string, modifiedMs: number): StaticFileEntry => ({ file: path.slice(1), contentType: mimeType, etag, lastModifiedMs: modifiedMs, cacheControl: MEDIA_CACHE_CONTROL });
+    const known = memo.lookup(file, diskPath);
+    if (known?.etag !== undefined && known.bytes <= site.maxImageBytes) {
+      const etag = known.etag;
+      let data: Uint8Array | undefined;
+      out.push({
+        path,
+        outFile,
+        get bytes(): Uint8Array {
+          data ??= readKnownImage(rootReal, file, site.maxImageBytes, etag);
+          return data;
+        },
+        entry: entryOf(known.mimeType, etag, known.modifiedMs),
+      });
+      continue;
+    }
+    const checkedMs = Date.now();
     const image = openImage(rootReal, file, site.maxImageBytes, true);
     if (!image.ok || image.data === undefined) {
       console.warn(`static files: ${file} is no longer a servable image; not copied`);
       continue;
     }
-    const path = mediaPath(file);
-    out.push({
-      path,
-      outFile: path.slice(1).split('/').map(decodeURIComponent).join('/'),
-      bytes: image.data,
-      // The asset is fetched by its URL path, still percent-encoded.
-      entry: { file: path.slice(1), contentType: image.mimeType, etag: bytesEtag(image.data), lastModifiedMs: image.modifiedMs, cacheControl: MEDIA_CACHE_CONTROL },
-    });
+    const etag = bytesEtag(image.data);
+    memo.remember(file, diskPath, image, checkedMs, etag);
+    out.push({ path, outFile, bytes: image.data, entry: entryOf(image.mimeType, etag, image.modifiedMs) });
   }
   return out;
+}
+
+/** The bytes of an image the memo vouched for, checked in full again; throws if it changed since (the run is repeated). */
+function readKnownImage(rootReal: string, file: string, maxBytes: number, etag: string): Uint8Array {
+  const image = openImage(rootReal, file, maxBytes, true);
+  if (!image.ok || image.data === undefined || bytesEtag(image.data) !== etag) throw new Error(`static files: ${file} changed during the run; run it again`);
+  return image.data;
 }
 
 /** Writes `files` below `outDir` (a static export, or the Worker's assets folder). */

@@ -195,3 +195,26 @@ export function createRunner(site: SiteConfig, files: number, threads = defaultT
     return inlineRunner(site);
   }
 }
+
+/**
+ * A runner that starts its worker threads on the first batch big enough to
+ * need them, and runs smaller batches inline: a warm load that proves most
+ * files unchanged by stat, or finds their content in the cache, never pays
+ * for booting threads it would not use.
+ */
+export function demandRunner(site: SiteConfig, threads = defaultThreads(), minFiles = MIN_FILES_FOR_WORKERS): TaskRunner {
+  const inline = inlineRunner(site);
+  let pool: TaskRunner | undefined;
+  const pick = (tasks: number): TaskRunner => {
+    if (pool === undefined && tasks >= minFiles) pool = createRunner(site, tasks, threads, minFiles);
+    return pool ?? inline;
+  };
+  return {
+    get threads() {
+      return pool?.threads ?? 0;
+    },
+    scan: (tasks) => pick(tasks.length).scan(tasks),
+    bodies: (tasks) => pick(tasks.length).bodies(tasks),
+    close: async () => pool?.close(),
+  };
+}

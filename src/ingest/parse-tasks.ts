@@ -21,12 +21,45 @@ export interface ParsedRecord {
   readonly problems: readonly Problem[];
 }
 
-/** A file's identity on disk: a cache entry is reused when size and hash match (mtime is recorded). */
+/**
+ * A file's identity on disk: a cache entry is reused when size and hash
+ * match, or, without reading the file, when size and mtime match and the
+ * stamp is not racy (see `knownByStat`).
+ */
 export interface FileStamp {
   readonly size: number;
   readonly mtimeMs: number;
   /** SHA-1 of the raw bytes, base64url. */
   readonly hash: string;
+  /** When the file was stat'ed for this stamp (epoch ms); absent in caches written before it was recorded. */
+  readonly checkedMs?: number;
+}
+
+/**
+ * A file that was already this old when it was hashed gets a newer mtime
+ * from any later write, even on filesystems with 2-second timestamps (FAT).
+ */
+const RACY_MARGIN_MS = 3000;
+
+/**
+ * True when a stat proves the file unchanged since `known` was taken: same
+ * size and mtime, and the mtime was older than the check by the margin
+ * (git's racy-timestamp rule: a write in the same clock tick as the check
+ * could keep the mtime, so such a stamp is re-hashed instead).
+ */
+export function knownByStat(known: FileStamp, size: number, mtimeMs: number): boolean {
+  return known.checkedMs !== undefined && known.size === size && known.mtimeMs === mtimeMs && mtimeMs < known.checkedMs - RACY_MARGIN_MS;
+}
+
+/** The cache hit a stat alone proves (no read); undefined when the file must be read (or cannot be stat'ed). */
+export function statHit(task: ScanTask): ScanResult | undefined {
+  if (task.known === undefined || !task.trustStat) return undefined;
+  try {
+    const info = statSync(task.path);
+    return info.isFile() && knownByStat(task.known, info.size, info.mtimeMs) ? { file: task.file, kind: 'hit', stamp: task.known } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ScanTask {
@@ -35,6 +68,8 @@ export interface ScanTask {
   readonly path: string;
   /** The cached stamp, when the disk cache has this file. */
   readonly known?: FileStamp;
+  /** A load's scan may take a non-racy size + mtime match as a hit; a watch event always reads the file. */
+  readonly trustStat?: boolean;
 }
 
 export type ScanResult =
@@ -84,10 +119,13 @@ export function scanFile(task: ScanTask, site: SiteConfig, timings: TaskTimings)
   let bytes: Uint8Array;
   let size: number;
   let mtimeMs: number;
+  let checkedMs: number;
   try {
+    checkedMs = Date.now();
     const info = statSync(task.path);
     size = info.size;
     mtimeMs = info.mtimeMs;
+    if (task.known && task.trustStat && info.isFile() && knownByStat(task.known, size, mtimeMs)) return { file: task.file, kind: 'hit', stamp: task.known };
     if (size > site.maxDocumentBytes) {
       return unreadable(task.file, `file is ${size} bytes, over the ${site.maxDocumentBytes}-byte limit (MAX_DOCUMENT_BYTES)`);
     }
@@ -97,7 +135,7 @@ export function scanFile(task: ScanTask, site: SiteConfig, timings: TaskTimings)
   }
   const read = performance.now();
   timings.read += read - started;
-  const stamp: FileStamp = { size: bytes.byteLength, mtimeMs, hash: hashBytes(bytes) };
+  const stamp: FileStamp = { size: bytes.byteLength, mtimeMs, hash: hashBytes(bytes), checkedMs };
   started = performance.now();
   timings.hash += started - read;
   // Same bytes, same parse: a file saved or touched without changes is not parsed again.

@@ -3,7 +3,7 @@
  * feed window shows, and reuse a disk cache keyed by path, size, mtime and
  * hash. Whatever path a document takes, it must equal the plain eager load.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -124,6 +124,48 @@ describe('ContentStore', () => {
     expect(snapshot(second.store).json).toBe((await eager()).json);
   });
 
+  it('proves files older than the racy margin unchanged by stat alone, and still sees an edit', async () => {
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (const file of allFiles(content)) utimesSync(file, hourAgo, hourAgo);
+    const first = await open();
+    await first.store.saveCache();
+    const second = await open();
+    expect(second.report.fromCache).toBe(26);
+    // Nothing was read or hashed: every stamp was proven by size and mtime.
+    expect(second.report.work.read).toBe(0);
+    expect(second.report.work.hash).toBe(0);
+    expect(snapshot(second.store).json).toBe((await eager()).json);
+
+    const file = join(content, '0001', readdirSyncSorted(join(content, '0001'))[0]!);
+    appendFileSync(file, '<p>More.</p>\n');
+    const third = await open();
+    expect(third.report.parsed).toBe(1);
+    expect(snapshot(third.store).json).toBe((await eager()).json);
+  });
+
+  it('reads a racy file again: edited in place with the same size and mtime soon after its check', async () => {
+    // A whole-second mtime (restorable exactly), of now: the check falls within the racy margin.
+    const file = join(content, '0001', readdirSyncSorted(join(content, '0001'))[0]!);
+    const now = Math.floor(Date.now() / 1000);
+    utimesSync(file, now, now);
+    const first = await open();
+    await first.store.saveCache();
+    const before = statSync(file);
+    const text = readFileSync(file, 'utf8');
+    const author = /^ {2}- (.+)$/m.exec(text)![1]!;
+    const shouted = author.toUpperCase();
+    const edited = text.replace(`  - ${author}`, `  - ${shouted}`);
+    expect(edited).not.toBe(text);
+    expect(edited.length).toBe(text.length);
+    writeFileSync(file, edited);
+    utimesSync(file, now, now);
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    const second = await open();
+    expect(second.report.parsed).toBe(1);
+    expect(snapshot(second.store).json).toContain(shouted);
+    expect(snapshot(second.store).json).toBe((await eager()).json);
+  });
+
   it.each([
     ['truncated', (text: string) => text.slice(0, text.length - 40)],
     ['a flipped byte', (text: string) => text.replace('healthcare', 'hea1thcare')],
@@ -158,4 +200,8 @@ describe('ContentStore', () => {
 
 function readdirSyncSorted(dir: string): string[] {
   return readdirSync(dir).sort();
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? allFiles(join(dir, entry.name)) : [join(dir, entry.name)]));
 }

@@ -1,0 +1,139 @@
+/**
+ * What the last checks of local images found, kept beside the document cache
+ * (CACHE_DIR/images-<folder>.json): a warm load, export or build stats an
+ * unchanged image instead of resolving, opening and reading it, and an
+ * unchanged image's ETag is known without reading its bytes.
+ *
+ * An entry is used only while a stat of the file shows the same device,
+ * inode, size and mtime, and the mtime was older than the check by the
+ * racy margin (parse-tasks.ts `knownByStat`): a replaced file, a moved
+ * symlink or an edit in place is checked again in full (media.ts
+ * `openImage`). The file is discarded when the stamp (settings and the
+ * ingest code) differs; anything unreadable is ignored.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { SiteConfig } from '../config/config.ts';
+import { cacheStamp } from './doc-cache.ts';
+import { knownByStat } from './parse-tasks.ts';
+
+const FORMAT = 'topic-feeds/images';
+const VERSION = 1;
+
+/** The measured facts of an image that passed every check. */
+export interface RememberedImage {
+  readonly mimeType: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bytes: number;
+  readonly modifiedMs: number;
+  /** The bytes' ETag (publish/static-files.ts bytesEtag), once a build or export has read them whole. */
+  readonly etag?: string;
+}
+
+interface Entry extends RememberedImage {
+  readonly dev: number;
+  readonly ino: number;
+  readonly checkedMs: number;
+}
+
+function isEntry(value: unknown): value is Entry {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    ['dev', 'ino', 'checkedMs', 'width', 'height', 'bytes', 'modifiedMs'].every((key) => typeof e[key] === 'number') &&
+    typeof e.mimeType === 'string' &&
+    (e.etag === undefined || typeof e.etag === 'string')
+  );
+}
+
+export class ImageMemo {
+  readonly #entries = new Map<string, Entry>();
+  #dirty = false;
+
+  /** `path`: where it is saved; undefined keeps it in memory only (no CACHE_DIR). */
+  private constructor(
+    readonly path: string | undefined,
+    private readonly stamp: string,
+  ) {}
+
+  /** An empty memo that is never saved. */
+  static inMemory(): ImageMemo {
+    return new ImageMemo(undefined, '');
+  }
+
+  /** The memo of `contentDir` under `cacheDir`, empty when missing, unreadable or of another stamp. */
+  static open(cacheDir: string, contentDir: string, stamp: string): ImageMemo {
+    const folder = createHash('sha1').update(resolve(contentDir)).digest('base64url').slice(0, 12);
+    const memo = new ImageMemo(join(cacheDir, `images-${folder}.json`), stamp);
+    try {
+      const saved = JSON.parse(readFileSync(memo.path!, 'utf8')) as { format?: unknown; version?: unknown; stamp?: unknown; entries?: unknown };
+      if (saved.format !== FORMAT || saved.version !== VERSION || saved.stamp !== stamp || typeof saved.entries !== 'object' || saved.entries === null) return memo;
+      for (const [file, entry] of Object.entries(saved.entries)) if (isEntry(entry)) memo.#entries.set(file, entry);
+    } catch {
+      // missing or unreadable: checked again in full
+    }
+    return memo;
+  }
+
+  /** The remembered facts of `file` (at `path`), if a stat proves it unchanged since they were taken. */
+  lookup(file: string, path: string): RememberedImage | undefined {
+    const entry = this.#entries.get(file);
+    if (entry === undefined) return undefined;
+    let info: Stats;
+    try {
+      info = statSync(path);
+    } catch {
+      return undefined;
+    }
+    if (!info.isFile() || info.dev !== entry.dev || info.ino !== entry.ino || !knownByStat({ size: entry.bytes, mtimeMs: entry.modifiedMs, hash: '', checkedMs: entry.checkedMs }, info.size, info.mtimeMs)) {
+      return undefined;
+    }
+    return entry;
+  }
+
+  /**
+   * Records what a full check of `file` found; `checkedMs` is when it began
+   * (before the stat), so an edit racing the check is never trusted later.
+   */
+  remember(file: string, path: string, facts: Omit<RememberedImage, 'etag'>, checkedMs: number, etag?: string): void {
+    let info: Stats;
+    try {
+      info = statSync(path);
+    } catch {
+      return;
+    }
+    if (info.size !== facts.bytes || info.mtimeMs !== facts.modifiedMs) return; // changed meanwhile: nothing to trust
+    const { mimeType, width, height, bytes, modifiedMs } = facts;
+    this.#entries.set(file, { mimeType, width, height, bytes, modifiedMs, ...(etag === undefined ? {} : { etag }), dev: info.dev, ino: info.ino, checkedMs });
+    this.#dirty = true;
+  }
+
+  /** Drops what it knows of `file` (watch mode saw it change). */
+  forget(file: string): void {
+    if (this.#entries.delete(file)) this.#dirty = true;
+  }
+
+  /** Writes the memo (temp file and rename) when it changed; never throws: a memo is only worth a re-check. */
+  save(): void {
+    if (this.path === undefined || !this.#dirty) return;
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      const body = JSON.stringify({ format: FORMAT, version: VERSION, stamp: this.stamp, entries: Object.fromEntries(this.#entries) });
+      writeFileSync(temporary, body);
+      renameSync(temporary, this.path);
+      this.#dirty = false;
+    } catch {
+      // the next run checks the images in full
+    }
+  }
+}
+
+
+/** The memo of `contentDir` under CACHE_DIR, stamped like the document cache; in memory only without a cache folder. */
+export function openImageMemo(site: SiteConfig, contentDir: string, cacheDir: string | undefined): ImageMemo {
+  return cacheDir === undefined ? ImageMemo.inMemory() : ImageMemo.open(cacheDir, contentDir, cacheStamp(site));
+}

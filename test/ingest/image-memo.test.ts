@@ -1,0 +1,123 @@
+/**
+ * The image memo: an image a stat proves unchanged is not opened again (its
+ * facts and ETag come from the memo), and every way a file can change
+ * (edited, replaced by another file, edited within the racy margin) is
+ * checked in full again. A build's or export's static files read the bytes
+ * of a remembered image only when they are written.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseSiteConfig } from '../../src/config/config.ts';
+import type { FeedImage } from '../../src/content/document.ts';
+import { ImageMemo, openImageMemo } from '../../src/ingest/image-memo.ts';
+import { collectStaticFiles } from '../../src/ingest/media.ts';
+import { bytesEtag } from '../../src/publish/static-files.ts';
+import { FIXTURE_JPEG, FIXTURE_PNG } from '../support/media-fixture.ts';
+
+const site = parseSiteConfig({ SITE_URL: 'https://feeds.example.org' });
+const FACTS = { mimeType: 'image/jpeg', width: 16, height: 9 };
+const HOUR_AGO = Math.floor(Date.now() / 1000) - 3600;
+
+let root: string;
+let content: string;
+let cacheDir: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'topic-feeds-images-'));
+  content = join(root, 'content');
+  cacheDir = join(root, 'cache');
+  mkdirSync(join(content, 'img'), { recursive: true });
+});
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** Writes an image with a whole-second mtime (so it can be restored exactly), an hour old unless told. */
+function put(name: string, bytes: Uint8Array, mtime = HOUR_AGO): string {
+  const path = join(content, 'img', name);
+  writeFileSync(path, bytes);
+  utimesSync(path, mtime, mtime);
+  return path;
+}
+
+function remember(memo: ImageMemo, name: string, path: string, etag?: string): void {
+  const info = statSync(path);
+  memo.remember(`img/${name}`, path, { ...FACTS, bytes: info.size, modifiedMs: info.mtimeMs }, Date.now(), etag);
+}
+
+describe('ImageMemo', () => {
+  it('vouches for an unchanged file, also after a save and a reopen', () => {
+    const path = put('a.jpeg', FIXTURE_JPEG);
+    const memo = openImageMemo(site, content, cacheDir);
+    remember(memo, 'a.jpeg', path, '"tag"');
+    expect(memo.lookup('img/a.jpeg', path)).toMatchObject({ ...FACTS, bytes: FIXTURE_JPEG.byteLength, etag: '"tag"' });
+    memo.save();
+    const reopened = openImageMemo(site, content, cacheDir);
+    expect(reopened.lookup('img/a.jpeg', path)).toMatchObject({ ...FACTS, etag: '"tag"' });
+  });
+
+  it('checks again a file edited in place (new size or mtime)', () => {
+    const path = put('a.jpeg', FIXTURE_JPEG);
+    const memo = ImageMemo.inMemory();
+    remember(memo, 'a.jpeg', path);
+    writeFileSync(path, FIXTURE_PNG);
+    expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
+  });
+
+  it('checks again a file replaced by another one with the same size and mtime (another inode)', () => {
+    const path = put('a.jpeg', FIXTURE_JPEG);
+    const memo = ImageMemo.inMemory();
+    remember(memo, 'a.jpeg', path);
+    const flipped = Uint8Array.from(FIXTURE_JPEG);
+    flipped[flipped.length - 3] ^= 0xff;
+    const other = put('other.jpeg', flipped);
+    renameSync(other, path);
+    expect(statSync(path).size).toBe(FIXTURE_JPEG.byteLength);
+    expect(statSync(path).mtimeMs).toBe(HOUR_AGO * 1000);
+    expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
+  });
+
+  it('does not vouch for a file whose mtime was within the racy margin of its check', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const path = put('a.jpeg', FIXTURE_JPEG, now);
+    const memo = ImageMemo.inMemory();
+    remember(memo, 'a.jpeg', path);
+    expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
+  });
+
+  it('starts empty from a memo of other settings or code, and from a damaged file', () => {
+    const path = put('a.jpeg', FIXTURE_JPEG);
+    const memo = openImageMemo(site, content, cacheDir);
+    remember(memo, 'a.jpeg', path);
+    memo.save();
+    const other = parseSiteConfig({ SITE_URL: 'https://elsewhere.example.org' });
+    expect(openImageMemo(other, content, cacheDir).lookup('img/a.jpeg', path)).toBeUndefined();
+    writeFileSync(memo.path!, readFileSync(memo.path!, 'utf8').slice(0, 40));
+    expect(openImageMemo(site, content, cacheDir).lookup('img/a.jpeg', path)).toBeUndefined();
+  });
+});
+
+describe('static files through the memo', () => {
+  const image = (file: string): { image: FeedImage } => ({ image: { url: `https://feeds.example.org/media/${file}`, alt: '', mimeType: 'image/jpeg', file } });
+
+  it('gives a remembered image the same ETag and bytes as a full read, and a changed one its new bytes', () => {
+    put('a.jpeg', FIXTURE_JPEG);
+    const memo = openImageMemo(site, content, cacheDir);
+    const first = collectStaticFiles(site, content, [image('img/a.jpeg')], memo).find((file) => file.outFile === 'media/img/a.jpeg')!;
+    expect(first.entry.etag).toBe(bytesEtag(FIXTURE_JPEG));
+    memo.save();
+
+    const again = collectStaticFiles(site, content, [image('img/a.jpeg')], openImageMemo(site, content, cacheDir)).find((file) => file.outFile === 'media/img/a.jpeg')!;
+    expect(again.entry.etag).toBe(first.entry.etag);
+    expect(Buffer.from(again.bytes).equals(FIXTURE_JPEG)).toBe(true);
+
+    // A new image under the same name (a JPEG again, other bytes, a new mtime).
+    const flipped = Uint8Array.from(FIXTURE_JPEG);
+    flipped[flipped.length - 3] ^= 0xff;
+    put('a.jpeg', flipped, HOUR_AGO + 60);
+    const changed = collectStaticFiles(site, content, [image('img/a.jpeg')], openImageMemo(site, content, cacheDir)).find((file) => file.outFile === 'media/img/a.jpeg')!;
+    expect(changed.entry.etag).toBe(bytesEtag(flipped));
+    expect(Buffer.from(changed.bytes).equals(Buffer.from(flipped))).toBe(true);
+  });
+});
