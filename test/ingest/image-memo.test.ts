@@ -70,7 +70,7 @@ describe('ImageMemo', () => {
     const memo = ImageMemo.inMemory();
     remember(memo, 'a.jpeg', path);
     const flipped = Uint8Array.from(FIXTURE_JPEG);
-    flipped[flipped.length - 3] ^= 0xff;
+    flipped[flipped.length - 3]! ^= 0xff;
     const other = put('other.jpeg', flipped);
     renameSync(other, path);
     expect(statSync(path).size).toBe(FIXTURE_JPEG.byteLength);
@@ -114,7 +114,7 @@ describe('static files through the memo', () => {
 
     // A new image under the same name (a JPEG again, other bytes, a new mtime).
     const flipped = Uint8Array.from(FIXTURE_JPEG);
-    flipped[flipped.length - 3] ^= 0xff;
+    flipped[flipped.length - 3]! ^= 0xff;
     put('a.jpeg', flipped, HOUR_AGO + 60);
     const changed = collectStaticFiles(site, content, [image('img/a.jpeg')], openImageMemo(site, content, cacheDir)).find((file) => file.outFile === 'media/img/a.jpeg')!;
     expect(changed.entry.etag).toBe(bytesEtag(flipped));
