@@ -8,9 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
-import { publishedRoutes } from '../publish/published-routes.ts';
+import { publishedRoutesForReuse } from '../publish/published-routes.ts';
+import { ItemFragmentCache } from '../feeds/fragments.ts';
 import type { FileCheck, FileOutcome, FileRecord } from './export-state.ts';
-import { writeRoutes } from './export-write.ts';
+import { EXPORT_FRAGMENT_BUDGET, writeRoutes } from './export-write.ts';
 
 export interface ExportWorkerData {
   readonly site: SiteConfig;
@@ -31,13 +32,11 @@ export type ExportWorkerMessage = { readonly kind: 'progress'; readonly files: r
 
 const data = workerData as ExportWorkerData;
 // Only these topics' documents: their topic entries (documents, summaries) equal the full catalog's.
-// Not retained: each route's bytes are dropped once written.
-// No item fragments: an export renders each route once, and holding fragments cost memory without a measured gain.
-const catalog = new LiveCatalog(data.site, { documents: data.documents, problems: [] }, { retain: false, fragments: false });
+// Not retained: each route's bytes are dropped once written. Item fragments in the thread's own
+// cache, routes in the order that reuses them (as on the main thread).
+const catalog = new LiveCatalog(data.site, { documents: data.documents, problems: [] }, { retain: false, fragments: new ItemFragmentCache(EXPORT_FRAGMENT_BUDGET) });
 const slugs = new Set(data.slugs);
-const mine = (function* () {
-  for (const route of publishedRoutes(catalog)) if (slugs.has(route.topic ?? '')) yield route;
-})();
+const mine = publishedRoutesForReuse(catalog, (topic) => topic !== undefined && slugs.has(topic));
 let pending: WorkerFile[] = [];
 await writeRoutes(catalog, mine, data.outDir, new Map(data.checks), (file, outcome, record) => {
   pending.push({ file, outcome, record });

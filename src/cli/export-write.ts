@@ -1,7 +1,11 @@
+import { DEFAULT_FRAGMENT_BUDGET } from '../feeds/fragments.ts';
 import type { LiveCatalog } from '../publish/live-catalog.ts';
 import type { PublishedRoute } from '../publish/published-routes.ts';
 import type { FileCheck, FileOutcome, FileRecord } from './export-state.ts';
 import { placeFile } from './export-state.ts';
+
+/** Item fragments kept per render thread: enough for a stretch of time across every scope (publishedRoutesForReuse). */
+export const EXPORT_FRAGMENT_BUDGET = DEFAULT_FRAGMENT_BUDGET;
 
 /** Files written at once: rendering (this thread) overlaps the disk. */
 const WRITES_IN_FLIGHT = 16;

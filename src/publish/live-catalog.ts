@@ -227,6 +227,12 @@ export class LiveCatalog implements Catalog {
     });
   }
 
+  /** When the newest item of archive page `page` was published; undefined when there is no such page. */
+  archiveNewestMs(scope: ArchivedScope, page: number): number | undefined {
+    const documents = this.documentsFor(scope);
+    return documents ? archivePageItems(documents, this.archivePageSize, page)[0]?.publishedMs : undefined;
+  }
+
   archivePages(scope: ArchivedScope): number {
     const documents = this.documentsFor(scope);
     return documents ? archivePageCount(documents.length, this.archivePageSize) : 0;

@@ -36,7 +36,8 @@ export function opmlKey(format: FeedFormat): string {
  * (`?limit`, `?since`, OPML subsets, the `?q=` topic filter) and combined
  * topics are not included.
  */
-export function* publishedRoutes(catalog: LiveCatalog, index: TopicIndex = catalog.index): Generator<PublishedRoute> {
+export function* publishedRoutes(catalog: LiveCatalog, index: TopicIndex = catalog.index, options: { readonly archives?: boolean } = {}): Generator<PublishedRoute> {
+  const archives = options.archives ?? true;
   yield route(pathOf('home'), 'html', catalog.homePage());
   yield route(pathOf('topicsJson'), 'json', catalog.topicsJson());
   for (const format of FEED_FORMATS) {
@@ -47,15 +48,15 @@ export function* publishedRoutes(catalog: LiveCatalog, index: TopicIndex = catal
     const page = catalog.sourcePage(source.slug);
     if (page) yield route(sourcePagePath(source.slug), 'html', page);
   }
-  yield* scopeRoutes(catalog, { kind: 'all' });
+  yield* scopeRoutes(catalog, { kind: 'all' }, archives);
   for (const slug of index.topics.keys()) {
     const page = catalog.topicPage(slug);
     if (page) yield route(topicPagePath(slug), 'html', page, slug);
-    yield* scopeRoutes(catalog, { kind: 'topic', slug });
+    yield* scopeRoutes(catalog, { kind: 'topic', slug }, archives);
   }
 }
 
-function* scopeRoutes(catalog: LiveCatalog, scope: ArchivedScope): Generator<PublishedRoute> {
+function* scopeRoutes(catalog: LiveCatalog, scope: ArchivedScope, archives: boolean): Generator<PublishedRoute> {
   const topic = scope.kind === 'topic' ? scope.slug : undefined;
   for (const format of FEED_FORMATS) {
     const path = feedPath(scope, format);
@@ -64,13 +65,40 @@ function* scopeRoutes(catalog: LiveCatalog, scope: ArchivedScope): Generator<Pub
     const preview = catalog.feed(scope, format, { preview: true });
     if (preview) yield { key: previewKey(path), path, variant: 'preview', kind: 'html', file: `${path.slice(1)}.html`, representation: preview, ...(topic === undefined ? {} : { topic }) };
   }
+  if (!archives) return;
   const pages = catalog.archivePages(scope);
-  for (let page = 1; page <= pages; page++) {
-    for (const format of FEED_FORMATS) {
-      const representation = catalog.archive(scope, format, page);
-      if (representation) yield route(archivePath(scope, page, format), 'feed', representation, topic);
-    }
+  for (let page = 1; page <= pages; page++) yield* archiveRoutes(catalog, scope, page);
+}
+
+function* archiveRoutes(catalog: LiveCatalog, scope: ArchivedScope, page: number): Generator<PublishedRoute> {
+  const topic = scope.kind === 'topic' ? scope.slug : undefined;
+  for (const format of FEED_FORMATS) {
+    const representation = catalog.archive(scope, format, page);
+    if (representation) yield route(archivePath(scope, page, format), 'feed', representation, topic);
   }
+}
+
+/**
+ * The published routes of the site-wide scope (`topic` undefined) and the
+ * topics that `include` accepts, in an order that lets an item fragment
+ * cache (feeds/fragments.ts) reuse what it holds: every route that is not
+ * an archive page first (they show the newest items), then the archive
+ * pages of every scope from the newest items back, so each document's
+ * fragments are needed again soon after they were made and a byte-bounded
+ * cache still holds them. The bytes of a route do not depend on the order.
+ */
+export function* publishedRoutesForReuse(catalog: LiveCatalog, include: (topic: string | undefined) => boolean = () => true): Generator<PublishedRoute> {
+  for (const route of publishedRoutes(catalog, catalog.index, { archives: false })) if (include(route.topic)) yield route;
+  const pages: { scope: ArchivedScope; page: number; newestMs: number }[] = [];
+  const scopes: ArchivedScope[] = [{ kind: 'all' }, ...[...catalog.index.topics.keys()].map((slug) => ({ kind: 'topic', slug }) as const)];
+  for (const scope of scopes) {
+    if (!include(scope.kind === 'topic' ? scope.slug : undefined)) continue;
+    const count = catalog.archivePages(scope);
+    for (let page = 1; page <= count; page++) pages.push({ scope, page, newestMs: catalog.archiveNewestMs(scope, page) ?? 0 });
+  }
+  // Stable, so equal times keep scope order.
+  pages.sort((a, b) => b.newestMs - a.newestMs);
+  for (const { scope, page } of pages) yield* archiveRoutes(catalog, scope, page);
 }
 
 function route(path: string, kind: RouteKind, representation: Representation, topic?: string): PublishedRoute {

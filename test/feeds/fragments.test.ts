@@ -15,7 +15,7 @@ import { FEED_BYTE_RENDERERS, FEED_RENDERERS } from '../../src/feeds/render.ts';
 import { el, renderXmlDocument, renderXmlDocumentBytes, serializeFragment } from '../../src/feeds/xml.ts';
 import { LiveCatalog } from '../../src/publish/live-catalog.ts';
 import { renderFeedPreview, renderFeedPreviewBytes } from '../../src/publish/pages.ts';
-import { publishedRoutes } from '../../src/publish/published-routes.ts';
+import { publishedRoutes, publishedRoutesForReuse } from '../../src/publish/published-routes.ts';
 import { makeSite } from '../support/factories.ts';
 import { makeView, sampleDocuments } from './fixtures.ts';
 
@@ -75,6 +75,37 @@ describe('item fragments', () => {
     expect(compared).toBeGreaterThan(100);
     expect(shared.stats().hits).toBeGreaterThan(shared.stats().misses);
     expect(tiny.stats().size).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it('the export order gives the same routes with the same bytes, archives newest first, and needs fewer renders from a small cache', () => {
+    const site = makeSite({ feedLimit: 5 });
+    const documents = corpus(site, 240);
+    const plain = render(new LiveCatalog(site, { documents, problems: [] }, { fragments: false, retain: false }));
+    const budget = 96 * 1024;
+    const inOrder = new ItemFragmentCache(budget);
+    const forReuse = new ItemFragmentCache(budget);
+    render(new LiveCatalog(site, { documents, problems: [] }, { fragments: inOrder, retain: false }));
+    const catalog = new LiveCatalog(site, { documents, problems: [] }, { fragments: forReuse, retain: false });
+    const routes = [...publishedRoutesForReuse(catalog)];
+    const reordered = new Map(routes.map((route) => [route.key, route.representation.body() as Uint8Array]));
+    expect(routes.length).toBe(plain.size);
+    expect(new Set(reordered.keys())).toEqual(new Set(plain.keys()));
+    for (const [key, bytes] of plain) expect(Buffer.from(reordered.get(key)!).equals(Buffer.from(bytes)), key).toBe(true);
+    // Archive pages after every other route, from the newest items back.
+    const firstArchive = routes.findIndex((route) => route.key.includes('/archive/'));
+    expect(firstArchive).toBeGreaterThan(0);
+    expect(routes.slice(firstArchive).every((route) => route.key.includes('/archive/'))).toBe(true);
+    const newest = routes.slice(firstArchive).map((route) => {
+      const [, slug, page] = /^(?:\/topic\/([^/]+))?\/archive\/(\d+)\//.exec(route.key)!;
+      return catalog.archiveNewestMs(slug === undefined ? { kind: 'all' } : { kind: 'topic', slug }, Number(page))!;
+    });
+    expect(newest).toEqual([...newest].sort((a, b) => b - a));
+    expect(forReuse.stats().misses).toBeLessThan(inOrder.stats().misses);
+    // Only the scopes asked for.
+    const one = [...catalog.index.topics.keys()][0]!;
+    const only = [...publishedRoutesForReuse(catalog, (topic) => topic === one)];
+    expect(only.length).toBeGreaterThan(0);
+    expect(only.every((route) => route.topic === one)).toBe(true);
   });
 
   it('byte renderers equal the encoded string renderers, with and without a cache, for hostile sample documents', () => {
