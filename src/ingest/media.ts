@@ -8,6 +8,7 @@
  * out, no hidden name), a regular file within MAX_IMAGE_BYTES, whose bytes are
  * a JPEG, PNG, GIF, WebP or AVIF image of the type its name says. SVG is refused.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, open, realpath, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
@@ -23,7 +24,7 @@ import { MEDIA_CACHE_CONTROL } from '../publish/cache-policy.ts';
 import type { Representation } from '../publish/representation.ts';
 import { mediaPath, pathOf } from '../publish/routes.ts';
 import type { SiteIcon, StaticFileEntry, StaticFileRequest, StaticFileSource } from '../publish/static-files.ts';
-import { DEFAULT_SITE_ICON, bytesEtag, bytesRepresentation, iconRepresentations } from '../publish/static-files.ts';
+import { DEFAULT_SITE_ICON, bytesRepresentation, etagOfSha256, iconRepresentations } from '../publish/static-files.ts';
 import { ImageMemo } from './image-memo.ts';
 
 /** image-size's type names -> the media types served. */
@@ -340,7 +341,7 @@ export function collectStaticFiles(
       console.warn(`static files: ${file} is no longer a servable image; not copied`);
       continue;
     }
-    const etag = bytesEtag(image.data);
+    const etag = imageEtag(image.data);
     memo.remember(file, diskPath, image, checkedMs, etag);
     out.push({ path, outFile, bytes: image.data, entry: entryOf(image.mimeType, etag, image.modifiedMs) });
   }
@@ -350,7 +351,7 @@ export function collectStaticFiles(
 /** The bytes of an image the memo vouched for, checked in full again; throws if it changed since (the run is repeated). */
 function readKnownImage(rootReal: string, file: string, maxBytes: number, etag: string): Uint8Array {
   const image = openImage(rootReal, file, maxBytes, true);
-  if (!image.ok || image.data === undefined || bytesEtag(image.data) !== etag) throw new Error(`static files: ${file} changed during the run; run it again`);
+  if (!image.ok || image.data === undefined || imageEtag(image.data) !== etag) throw new Error(`static files: ${file} changed during the run; run it again`);
   return image.data;
 }
 
@@ -364,4 +365,9 @@ export async function writeStaticFiles(files: readonly StaticFileOutput[], outDi
     bytes += file.bytes.byteLength;
   }
   return bytes;
+}
+
+/** The bytes' ETag (static-files.ts bytesEtag), hashed natively. */
+function imageEtag(bytes: Uint8Array): string {
+  return etagOfSha256(createHash('sha256').update(bytes).digest());
 }

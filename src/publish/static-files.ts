@@ -38,7 +38,11 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 
 /** Strong ETag from the bytes alone (128 bits of their SHA-256): the same on Node, the Worker and any build. */
 export function bytesEtag(bytes: Uint8Array): string {
-  const digest = sha256(bytes);
+  return etagOfSha256(sha256(bytes));
+}
+
+/** `bytesEtag` from a SHA-256 digest made elsewhere (Node's native hash, several times faster on big images). */
+export function etagOfSha256(digest: Uint8Array): string {
   let out = '';
   for (let i = 0; i < 15; i += 3) {
     const n = ((digest[i] ?? 0) << 16) | ((digest[i + 1] ?? 0) << 8) | (digest[i + 2] ?? 0);
