@@ -4,7 +4,8 @@
  * WORKER_ASSETS_THRESHOLD documents it prebuilds every route as a static asset
  * instead, and the bundle keeps only their validators.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseToml } from 'smol-toml';
@@ -14,7 +15,10 @@ import type { AssetManifest } from '../publish/bundle.ts';
 import { BUNDLE_VERSION, MANIFEST_FILE, encodeManifest, manifestEntry } from '../publish/bundle.ts';
 import { renderHeadersFile } from '../http/headers-file.ts';
 import { diffTags, feedTags } from '../publish/changes.ts';
-import { publishedRoutes } from '../publish/published-routes.ts';
+import { publishedRoutesForReuse } from '../publish/published-routes.ts';
+import { LiveCatalog } from '../publish/live-catalog.ts';
+import { ItemFragmentCache } from '../feeds/fragments.ts';
+import { EXPORT_FRAGMENT_BUDGET } from './export-write.ts';
 import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
 import { collectStaticFiles, writeStaticFiles } from '../ingest/media.ts';
 import { openImageMemo } from '../ingest/image-memo.ts';
@@ -80,11 +84,13 @@ async function previousManifest(assetsDir: string): Promise<AssetManifest | unde
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    (info) => info.isFile(),
-    () => false,
-  );
+/** Sync: one stat per kept asset, thousands of them, with nothing else to do meanwhile. */
+function exists(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Temp file and rename: wrangler (or a crash) never sees half a file. */
@@ -96,6 +102,8 @@ async function writeAtomically(path: string, bytes: Uint8Array | string): Promis
 
 export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
   const site = parseSiteConfig(options.env);
+  const assetsDir = join(options.outDir, 'assets');
+  const previous = await previousManifest(assetsDir);
   // Image facts shared by the load and the static files: an unchanged image is neither measured nor read again.
   const images = openImageMemo(site, options.contentDir, options.cacheDir);
   const catalog = await loadCatalogFromDir(site, options.contentDir, {
@@ -104,17 +112,20 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
     images,
     // Writing the cache costs about as much as reading it: after a few edits, the next run parses those few again.
     saveAfterParsed: SAVE_CACHE_AFTER_PARSED,
+    // A first build renders every route: every document sanitized up front, on every core. An update of
+    // an earlier build renders only what an edit changed: those documents are sanitized when rendered.
+    content: previous === undefined ? 'all' : 'lazy',
+    // Fields only, as the export: less to read back on each later run, which renders few documents.
+    cacheContent: false,
   });
   for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
 
-  const assetsDir = join(options.outDir, 'assets');
   // Feed ETags of the previous build: what changed is what a WebSub hub must hear about.
   const previousTags = await readFile(join(options.outDir, FEED_TAGS_FILE), 'utf8')
     .then((text) => new Map(Object.entries(JSON.parse(text) as Record<string, string>)))
     .catch(() => undefined);
   // A previous static-assets build is updated in place: a route whose ETag is unchanged keeps its
   // file unrendered (the ETag covers everything its bytes depend on), so wrangler uploads only what changed.
-  const previous = await previousManifest(assetsDir);
   if (previous === undefined) await rm(options.outDir, { recursive: true, force: true });
   await mkdir(assetsDir, { recursive: true });
   let written = 0;
@@ -125,7 +136,7 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
     keep.add(file);
     const path = join(assetsDir, ...file.split('/'));
     const before = previous === undefined ? undefined : manifestEntry(previous, key);
-    if (before !== undefined && before.etag === etag && before.file === file && (await exists(path))) {
+    if (before !== undefined && before.etag === etag && before.file === file && exists(path)) {
       unchanged += 1;
       return;
     }
@@ -161,7 +172,10 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   }
   if (bundle === undefined) {
     const routes = new Map<string, AssetEntry>();
-    for (const route of publishedRoutes(catalog)) {
+    // Not retained (memory holds only the route being written), item fragments in a cache of this
+    // build's own, routes in the order that reuses them (as the export does).
+    const streaming = new LiveCatalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false, fragments: new ItemFragmentCache(EXPORT_FRAGMENT_BUDGET) });
+    for (const route of publishedRoutesForReuse(streaming)) {
       const { representation } = route;
       await put(route.file, route.key, representation.etag, async () => (await representation.body()) as Uint8Array);
       assetFiles += 1;

@@ -13,15 +13,21 @@ export interface LoadDirOptions {
   /**
    * Which documents get their content sanitized up front, on every core:
    * those in feed windows (a server), or all (a static build renders archives
-   * too). The rest are sanitized on first read.
+   * too), or none (`lazy`: a build that renders only what changed). The
+   * rest are sanitized on first read.
    */
-  readonly content?: 'windows' | 'all';
+  readonly content?: 'windows' | 'all' | 'lazy';
   /** STATE_DIR: the first-seen ledger that dates items when they first appeared (first-seen.ts). */
   readonly stateDir?: string;
   /** An opened ledger instead (tests, simulations); left open. */
   readonly ledger?: FirstSeenLedger;
   /** Image facts shared with the caller's static files (image-memo.ts); saved with the cache. */
   readonly images?: ImageMemo;
+  /**
+   * Whether the saved cache keeps sanitized content (default true: a server's warm start reuses its
+   * windows'). A build that renders few documents per run reads the cache faster without it.
+   */
+  readonly cacheContent?: boolean;
   /** Save the parse cache only when more than this many files were parsed (default 0: always). */
   readonly saveAfterParsed?: number;
 }
@@ -39,8 +45,9 @@ export async function loadCatalogFromDir(site: SiteConfig, contentDir: string, o
   });
   try {
     const catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
-    const sanitized = await store.pinWindows(catalog.index, options.content === 'all' ? Number.POSITIVE_INFINITY : site.feedLimit, runner);
-    if (options.cacheDir !== undefined && report.parsed + sanitized > (options.saveAfterParsed ?? -1)) await store.saveCache();
+    const lazy = options.content === 'lazy';
+    const sanitized = lazy ? 0 : await store.pinWindows(catalog.index, options.content === 'all' ? Number.POSITIVE_INFINITY : site.feedLimit, runner);
+    if (options.cacheDir !== undefined && report.parsed + sanitized > (options.saveAfterParsed ?? -1)) await store.saveCache(options.cacheContent === false ? new Set() : undefined);
     else options.images?.save();
     return catalog;
   } finally {
