@@ -11,6 +11,8 @@
  *
  * Files are spread over folders of 1000: DIR/0000/<uuid>.md, DIR/0001/…
  * Topic popularity is Zipf-like: the topic of rank r is drawn with weight 1/r.
+ * Topics are "Source: Label" (570 of them); beyond 570, qualified labels
+ * ("KLAS: Rural Telemedicine", up to 11,970 in all) for broad taxonomies.
  * Only Node built-ins are used, so the script runs before `npm install`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -300,6 +302,28 @@ function makeTopic(name: string): Topic {
 
 const topicCache = new Map<string, readonly Topic[]>();
 
+const TOPIC_QUALIFIERS: readonly string[] = [
+  'Adult', 'Pediatric', 'Rural', 'Urban', 'Regional', 'National', 'Clinical', 'Virtual', 'Connected', 'Automated',
+  'Predictive', 'Legacy', 'Hybrid', 'Community', 'Acute', 'Chronic', 'Preventive', 'Outpatient', 'Inpatient', 'Ambulatory',
+];
+
+/** Every "Source: Qualifier Label" name (11,400), shuffled with their own stream of the seed. */
+function qualifiedTopics(seed: number, combos: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const qualifier of TOPIC_QUALIFIERS) {
+    for (const combo of combos) {
+      const colon = combo.indexOf(': ');
+      names.push(`${combo.slice(0, colon)}: ${qualifier} ${combo.slice(colon + 2)}`);
+    }
+  }
+  const rng = mulberry32(streamSeed(seed, 0, 13));
+  for (let i = names.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(rng() * (i + 1));
+    [names[i], names[j]] = [names[j]!, names[i]!];
+  }
+  return names;
+}
+
 /** The `count` topics for `seed`, in popularity rank order (rank 1 first). */
 export function topicList(seed: number, count: number): readonly Topic[] {
   const key = `${seed}:${count}`;
@@ -321,7 +345,10 @@ export function topicList(seed: number, count: number): readonly Topic[] {
   }
   const topics: Topic[] = [];
   const seen = new Set<string>();
-  for (const name of [...LEADING_TOPICS, ...combos]) {
+  // Beyond the plain source x label topics (570): qualified labels ("KLAS: Rural Telemedicine"),
+  // for broad taxonomies like the real ones (thousands of topics). The first 570 never change.
+  const qualified = count > combos.length ? qualifiedTopics(seed, combos) : [];
+  for (const name of [...LEADING_TOPICS, ...combos, ...qualified]) {
     if (topics.length >= count) break;
     const topic = makeTopic(name);
     if (seen.has(topic.slug)) continue;

@@ -29,9 +29,33 @@ export interface NodeRuntimeConfig {
   readonly accessLog: 'off' | 'json';
   /** How often the subscriber totals shown on the index and in topics.json are refreshed (and saved). */
   readonly subscribersRefreshMs: number;
+  /**
+   * Topics whose page and feeds a start renders ahead (WARM_TOPICS), chosen by
+   * demand (src/node/warm-policy.ts); the rest render on first request.
+   * Site-wide routes are always rendered ahead.
+   */
+  readonly warmTopics: number;
 }
 
 export const DEFAULT_CACHE_DIR = '.cache/topic-feeds';
+/**
+ * Default warm-up budget: the index page's own threshold (it lists every
+ * topic up to 200), so a small taxonomy is warmed whole, as it always was.
+ */
+export const DEFAULT_WARM_TOPICS = 200;
+/** Largest WARM_TOPICS; `all` means every topic. */
+const MAX_WARM_TOPICS = 1_000_000;
+
+function readWarmTopics(reader: EnvReader): number {
+  const raw = reader.text('WARM_TOPICS', '').trim();
+  if (raw === '') return DEFAULT_WARM_TOPICS;
+  if (raw.toLowerCase() === 'all') return Number.MAX_SAFE_INTEGER;
+  if (!/^\d+$/.test(raw) || Number(raw) > MAX_WARM_TOPICS) {
+    reader.problems.push(`WARM_TOPICS must be all or a whole number from 0 to ${MAX_WARM_TOPICS} (got ${JSON.stringify(raw)})`);
+    return DEFAULT_WARM_TOPICS;
+  }
+  return Number(raw);
+}
 /** State that must survive a restart (subscriber counts, the first-seen ledger). */
 export const DEFAULT_STATE_DIR = '.state/topic-feeds';
 
@@ -57,6 +81,7 @@ function readNodeRuntime(reader: EnvReader): NodeRuntimeConfig {
     watchSettleMs: reader.integer('WATCH_SETTLE_MS', 20, 0, 10_000),
     report: reader.boolean('STARTUP_REPORT', false),
     stateDir: reader.text('STATE_DIR', DEFAULT_STATE_DIR),
+    warmTopics: readWarmTopics(reader),
     ...readOperations(reader),
   };
 }

@@ -113,6 +113,20 @@ export interface RenderSink {
   put(etag: string, render: Promise<StoredRender | undefined>): void;
 }
 
+/** Bytes an earlier run rendered, by ETag (the render store): `has` is a cheap index lookup, `get` reads and verifies. */
+export interface RenderSource {
+  has(etag: string): boolean;
+  get(etag: string): Promise<StoredRender | undefined>;
+}
+
+/** How a route the warm-up left out gets its bytes on its first request. */
+export interface OnDemand {
+  /** Where to look first: a stored render of the slot's ETag is restored instead of rendered. */
+  readonly source?: RenderSource;
+  /** Told how each route got its bytes on a request (metrics), and how long that took. */
+  readonly filled?: (how: 'store' | 'render', ms: number) => void;
+}
+
 /**
  * One route of one snapshot: validators from the index, bytes rendered on
  * first use (or restored from the render store) and compressed once in the
@@ -133,6 +147,10 @@ export class Slot implements Validators {
   /** Set while a render waits for both variants before it is saved to the sink. */
   private settle: ((render: StoredRender | undefined) => void) | undefined;
   private compressFailed = false;
+  /** The one read of a stored render that first requests wait for (`fill`). */
+  private filling: Promise<boolean> | undefined;
+  /** A request was answered from this slot (what the next start warms first). */
+  requested = false;
 
   constructor(
     route: FastRoute,
@@ -191,6 +209,24 @@ export class Slot implements Validators {
       this.jobs.set(coding, Promise.resolve());
     }
     return true;
+  }
+
+  /**
+   * Fills the slot from `source` when it holds this ETag (one read, shared by
+   * the requests that wait for it); true when the bytes came from there.
+   * False on a miss or a damaged entry: the caller renders. `restored` is
+   * told once, by the call that started the read, if it filled the slot.
+   */
+  fill(source: RenderSource, restored?: () => void): Promise<boolean> {
+    this.filling ??= source.get(this.etag).then(
+      (stored) => {
+        const filled = stored !== undefined && this.restore(stored);
+        if (filled) restored?.();
+        return filled;
+      },
+      () => false,
+    );
+    return this.filling;
   }
 
   /** The best variant ready for these codings; missing ones are made in the background. */
@@ -260,18 +296,46 @@ export class Slot implements Validators {
 export class FastTable {
   private readonly slots = new Map<string, Slot>();
   private inherited: ReadonlyMap<string, Slot> | undefined;
+  /** Paths requested from earlier snapshots (and, from the first one, the last run), most recent first. */
+  private readonly servedBefore: ReadonlySet<string>;
 
-  /** `sink`: where new slots save their renders (the render store); none by default. */
+  /**
+   * `sink`: where new slots save their renders (the render store); none by
+   * default. `demand`: how routes not warmed are filled on first request.
+   */
   constructor(
     readonly catalog: LiveCatalog,
     previous?: FastTable,
     readonly sink?: RenderSink,
+    readonly demand: OnDemand = {},
+    servedBefore: Iterable<string> = [],
   ) {
     // One generation only: the previous table lets go of its own predecessor.
     if (previous) {
+      // Shared while nothing new was served: an edit must not copy a long list of paths.
+      const fresh = previous.newlyServed();
+      this.servedBefore = fresh.length === 0 ? previous.servedBefore : new Set([...fresh, ...previous.servedBefore]);
       previous.inherited = undefined;
       this.inherited = previous.slots;
-    }
+    } else this.servedBefore = new Set(servedBefore);
+  }
+
+  /** Paths requested from this table (or the one before it) and not yet in `servedBefore`. */
+  private newlyServed(): string[] {
+    const paths = new Set<string>();
+    for (const [path, slot] of this.slots) if (slot.requested && !this.servedBefore.has(path)) paths.add(path);
+    if (this.inherited) for (const [path, slot] of this.inherited) if (slot.requested && !this.servedBefore.has(path)) paths.add(path);
+    return [...paths];
+  }
+
+  /** Whether this table (or the one before it) holds bytes for `path`, without making a slot. */
+  holds(path: string): boolean {
+    return (this.slots.get(path) ?? this.inherited?.get(path))?.rendered === true;
+  }
+
+  /** Paths requests were answered for, newest first (by first request), then those of the runs before. */
+  servedPaths(): string[] {
+    return [...this.newlyServed(), ...this.servedBefore];
   }
 
   lookup(path: string): Slot | undefined {
@@ -285,11 +349,12 @@ export class FastTable {
     return slot;
   }
 
-  /** Paths whose slots hold bytes (rendered or restored): what this snapshot has served or warmed. */
+  /** Paths whose slots hold bytes (rendered or restored), here or in the previous snapshot not yet carried over. */
   renderedPaths(): string[] {
-    const paths: string[] = [];
-    for (const [path, slot] of this.slots) if (slot.rendered) paths.push(path);
-    return paths;
+    const paths = new Set<string>();
+    for (const [path, slot] of this.slots) if (slot.rendered) paths.add(path);
+    if (this.inherited) for (const [path, slot] of this.inherited) if (slot.rendered) paths.add(path);
+    return [...paths];
   }
 
   /** Paths the previous snapshot had slots for, so a warm-up can carry them over. */
@@ -332,8 +397,13 @@ function isPlainHost(host: string): boolean {
 
 const IDENTITY_ONLY: readonly Coding[] = [];
 
-/** Answers the request from `table` when it can; false means the app must. */
-export function serveFast(table: FastTable, request: IncomingMessage, response: ServerResponse): boolean {
+/**
+ * Answers the request from `table` when it can; false means the app must.
+ * With `fallback` (the app), a first request for a route whose bytes the
+ * render store holds waits for them instead of rendering, and is answered
+ * (by the slot, or by `fallback` if that fails) asynchronously.
+ */
+export function serveFast(table: FastTable, request: IncomingMessage, response: ServerResponse, fallback?: RequestListener): boolean {
   const method = request.method;
   if (method !== 'GET' && method !== 'HEAD') return false;
   const url = request.url;
@@ -345,6 +415,29 @@ export function serveFast(table: FastTable, request: IncomingMessage, response: 
   const host = headers.host;
   if (host === undefined || !isPlainHost(host)) return false;
   if (slot.negotiated && wantsPreviewOf(headers)) return false;
+  if (!slot.rendered) {
+    const { source, filled } = table.demand;
+    const started = performance.now();
+    if (fallback !== undefined && source !== undefined && source.has(slot.etag)) {
+      void slot.fill(source, () => filled?.('store', performance.now() - started)).then(() => {
+        // A miss or a damaged entry: rendered here (once, whichever request gets here first).
+        const rendering = !slot.rendered;
+        if (!answer(slot, request, response)) fallback(request, response);
+        else if (rendering) filled?.('render', performance.now() - started);
+      });
+      return true;
+    }
+    const answered = answer(slot, request, response);
+    if (answered) filled?.('render', performance.now() - started);
+    return answered;
+  }
+  return answer(slot, request, response);
+}
+
+/** Writes the slot's response (rendering it first if need be); false when the render fails. */
+function answer(slot: Slot, request: IncomingMessage, response: ServerResponse): boolean {
+  const headers = request.headers;
+  const method = request.method;
   let variant: Variant;
   try {
     const acceptEncoding = headers['accept-encoding'];
@@ -352,6 +445,7 @@ export function serveFast(table: FastTable, request: IncomingMessage, response: 
   } catch {
     return false; // the app renders again and reports the error its usual way
   }
+  if (!slot.requested) slot.requested = true;
   const ifNoneMatch = headers['if-none-match'];
   const ifModifiedSince = headers['if-modified-since'];
   if (
@@ -374,7 +468,7 @@ export function serveFast(table: FastTable, request: IncomingMessage, response: 
 export function withFastPath(table: () => FastTable | undefined, fallback: RequestListener): RequestListener {
   return (request, response) => {
     const current = table();
-    if (current !== undefined && serveFast(current, request, response)) return;
+    if (current !== undefined && serveFast(current, request, response, fallback)) return;
     fallback(request, response);
   };
 }

@@ -131,7 +131,8 @@ export class FrontDoor {
         return;
       }
       const current = this.loaded ? table() : undefined;
-      if (current !== undefined && serveFast(current, request, response)) {
+      // A first request for a route not warmed may be answered a moment later, from the render store.
+      if (current !== undefined && serveFast(current, request, response, fallback)) {
         tracked[SERVED] = SERVED_BY_INDEX.fast;
         return;
       }

@@ -10,11 +10,13 @@ import { ContentStore } from '../ingest/content-store.ts';
 import type { RenderStore, StoredRender } from '../ingest/render-store.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import type { SubscriberTotals } from '../publish/subscribers.ts';
-import { pathsOfTopics } from '../publish/routes.ts';
+import { pathsOfTopics, topicOfPath } from '../publish/routes.ts';
 import { patchTopicIndex } from '../topics/index-patch.ts';
 import type { TopicIndex } from '../topics/topic-index.ts';
+import { buildTopicIndex } from '../topics/topic-index.ts';
 import { FastTable } from './fast-path.ts';
-import type { Slot } from './fast-path.ts';
+import type { OnDemand, Slot } from './fast-path.ts';
+import { chooseWarmTopics, warmPaths } from './warm-policy.ts';
 
 export interface Snapshot {
   readonly catalog: LiveCatalog;
@@ -30,6 +32,10 @@ export interface StartReport {
 }
 
 export interface WarmReport {
+  /** Topics whose routes the warm-up covers (WARM_TOPICS, chosen by demand: src/node/warm-policy.ts). */
+  readonly topics: number;
+  /** Topics left to render (or be restored from the render store) on their first request. */
+  readonly coldTopics: number;
   readonly routes: number;
   readonly rendered: number;
   /** Fixed routes filled from the render store (no render, no compression). */
@@ -45,7 +51,11 @@ export interface WarmReport {
 
 export interface UpdateReport {
   readonly files: readonly string[];
-  /** Fixed routes whose bytes may have changed: warmed first. */
+  /**
+   * Fixed routes whose bytes may have changed and that are warm (site-wide,
+   * a warmed topic's, or served already): warmed first. A cold topic's
+   * routes wait for their first request.
+   */
   readonly affectedPaths: readonly string[];
   readonly problems: readonly Problem[];
   /** From the file event being handled to the new snapshot being served. */
@@ -54,9 +64,18 @@ export interface UpdateReport {
   readonly next: LiveCatalog;
 }
 
-/** The fixed routes every start renders: pages, topics.json, OPML, and each scope's three feeds. */
+/** Every fixed route: pages, topics.json, OPML, and each scope's three feeds (what a start warms when every topic fits WARM_TOPICS). */
 export function defaultPaths(index: TopicIndex): string[] {
   return pathsOfTopics(index.topicList);
+}
+
+export interface StartOptions extends StoreOptions {
+  /** Rendered bytes kept across restarts (src/ingest/render-store.ts). */
+  readonly renderStore?: RenderStore;
+  /** WARM_TOPICS: how many topics' routes are rendered ahead; default every topic. */
+  readonly warmTopics?: number;
+  /** Subscriber totals of these topics: shown on the index and in topics.json, preferred by the warm-up. */
+  readonly subscribers?: (slugs: Iterable<string>) => SubscriberTotals;
 }
 
 const yieldToRequests = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -67,36 +86,80 @@ export class LiveSite {
   private pinning: ReturnType<typeof setTimeout> | undefined;
   /** The first warm-up also fills, from the store, the other routes the last run served. */
   private restoreServed = true;
+  /** Topics whose routes every warm-up covers (at most `budget`); the rest are served on demand. */
+  private readonly warmTopics: Set<string>;
+  private warmPathCache: { index: TopicIndex; version: number; paths: readonly string[] } | undefined;
+  private warmVersion = 0;
   /** Told how long each fixed route took to render during a warm-up (metrics). */
   onRender: ((ms: number) => void) | undefined;
+  /** Told how a route the warm-up left out got its bytes on its first request, and how long it took (metrics). */
+  onDemandFill: ((how: 'store' | 'render', ms: number) => void) | undefined;
+  private readonly demand: OnDemand;
 
   private constructor(
     readonly site: SiteConfig,
     readonly store: ContentStore,
     catalog: LiveCatalog,
     /** Rendered bytes kept across restarts (src/ingest/render-store.ts); none when CACHE_DIR is off. */
-    readonly renderStore?: RenderStore,
+    readonly renderStore: RenderStore | undefined,
+    /** WARM_TOPICS. */
+    readonly budget: number,
+    warmTopics: readonly string[],
+    /** The paths the last run served, most recent first (the render store's paths.json). */
+    private readonly servedLastRun: readonly string[],
   ) {
-    this.snapshot = { catalog, table: new FastTable(catalog, undefined, renderStore) };
+    this.warmTopics = new Set(warmTopics);
+    this.demand = {
+      ...(renderStore === undefined ? {} : { source: renderStore }),
+      filled: (how, ms) => this.onDemandFill?.(how, ms),
+    };
+    this.snapshot = { catalog, table: new FastTable(catalog, undefined, renderStore, this.demand, servedLastRun) };
   }
 
-  static async start(options: StoreOptions & { readonly renderStore?: RenderStore }): Promise<{ live: LiveSite; report: StartReport }> {
+  static async start(options: StartOptions): Promise<{ live: LiveSite; report: StartReport }> {
     const { store, report: load, runner } = await ContentStore.open(options);
     const wallMs: Record<string, number> = {};
     let mark = performance.now();
     try {
-      const catalog = new LiveCatalog(options.site, store.loadResult(), { files: store.files });
+      const loaded = store.loadResult();
+      const index = buildTopicIndex(loaded.documents);
+      const subscribers = options.subscribers?.(index.topics.keys());
+      const catalog = new LiveCatalog(options.site, loaded, { index, files: store.files, ...(subscribers === undefined ? {} : { subscribers }) });
       wallMs.index = performance.now() - mark;
+      // Listed while the content loaded: what the last run served is what this one warms first.
+      const servedLastRun = options.renderStore ? await options.renderStore.loadPaths() : [];
+      const budget = options.warmTopics ?? Number.POSITIVE_INFINITY;
+      const warmTopics = chooseWarmTopics(index, budget, { servedPaths: servedLastRun, ...(subscribers === undefined ? {} : { subscribers: subscribers.byTopic }) });
       mark = performance.now();
-      // Sanitize what the feed windows show, on every core, before serving.
-      await store.pinWindows(catalog.index, options.site.feedLimit, runner);
+      // Sanitize what the warmed feed windows show, on every core, before serving; other windows on first read.
+      await store.pinWindows(index, options.site.feedLimit, runner, warmTopics.length === index.topics.size ? undefined : warmTopics);
       wallMs.sanitize = performance.now() - mark;
-      const live = new LiveSite(options.site, store, catalog, options.renderStore);
+      const live = new LiveSite(options.site, store, catalog, options.renderStore, budget, warmTopics, servedLastRun);
       const health = catalog.health();
       return { live, report: { load, wallMs, documents: health.documents, problems: health.problems } };
     } finally {
       await runner.close();
     }
+  }
+
+  /** The fixed routes every warm-up of this snapshot covers: site-wide ones and the warm topics'. */
+  private warmPathsOf(catalog: LiveCatalog): readonly string[] {
+    const cached = this.warmPathCache;
+    if (cached && cached.index === catalog.index && cached.version === this.warmVersion) return cached.paths;
+    const paths = warmPaths(catalog, this.warmTopics);
+    this.warmPathCache = { index: catalog.index, version: this.warmVersion, paths };
+    return paths;
+  }
+
+  /**
+   * Topics whose windows keep their sanitized content: the warm ones (undefined: every topic).
+   * Not those served on demand: pinning them after an edit would sanitize all their windows at
+   * once, on this thread; a cold topic's window is sanitized again only when it changes.
+   */
+  private pinnedTopics(index: TopicIndex): Set<string> | undefined {
+    const topics = new Set<string>();
+    for (const slug of this.warmTopics) if (index.topics.has(slug)) topics.add(slug);
+    return topics.size === index.topics.size ? undefined : topics;
   }
 
   get catalog(): LiveCatalog {
@@ -128,15 +191,32 @@ export class LiveSite {
     const previous = this.snapshot;
     const index = patchTopicIndex(previous.catalog.index, change.removed, change.added);
     const catalog = new LiveCatalog(this.site, { documents: index.all, problems: this.store.problems() }, { index, subscribers: previous.catalog.subscribers, files: this.store.files });
-    this.snapshot = { catalog, table: new FastTable(catalog, previous.table, this.renderStore) };
+    this.snapshot = { catalog, table: new FastTable(catalog, previous.table, this.renderStore, this.demand) };
     const applyMs = performance.now() - startedAt;
-    // Which documents keep their sanitized content is bookkeeping: after the requests waiting now.
-    clearTimeout(this.pinning);
-    this.pinning = setTimeout(() => void this.store.pinWindows(this.snapshot.catalog.index, this.site.feedLimit), 200);
-    this.pinning.unref();
     const topics = new Map<string, { slug: string; name: string }>();
     for (const document of [...change.removed, ...change.added]) for (const topic of document.topics) topics.set(topic.slug, topic);
-    const affectedPaths = pathsOfTopics(topics.values());
+    // A topic that is gone leaves the warm set; a new one joins it while the budget allows
+    // (a small taxonomy stays wholly warm). A touched cold topic stays cold.
+    for (const slug of topics.keys()) {
+      if (!index.topics.has(slug)) {
+        if (this.warmTopics.delete(slug)) this.warmVersion += 1;
+      } else if (!previous.catalog.index.topics.has(slug) && this.warmTopics.size < this.budget) {
+        this.warmTopics.add(slug);
+        this.warmVersion += 1;
+      }
+    }
+    // Which documents keep their sanitized content is bookkeeping: after the requests waiting now.
+    clearTimeout(this.pinning);
+    this.pinning = setTimeout(() => {
+      const current = this.snapshot.catalog.index;
+      void this.store.pinWindows(current, this.site.feedLimit, undefined, this.pinnedTopics(current));
+    }, 200);
+    this.pinning.unref();
+    // Only routes that are warm get rendered ahead again; the others render when next asked for.
+    const affectedPaths = pathsOfTopics(topics.values()).filter((path) => {
+      const slug = topicOfPath(path);
+      return slug === undefined || this.warmTopics.has(slug) || previous.table.holds(path);
+    });
     return { files: change.changed, affectedPaths, problems: change.problems, applyMs, previous: previous.catalog, next: catalog };
   }
 
@@ -149,12 +229,13 @@ export class LiveSite {
     const previous = this.snapshot;
     const { catalog: old } = previous;
     const catalog = new LiveCatalog(this.site, { documents: old.index.all, problems: old.problems }, { index: old.index, subscribers: totals, files: this.store.files });
-    this.snapshot = { catalog, table: new FastTable(catalog, previous.table, this.renderStore) };
+    this.snapshot = { catalog, table: new FastTable(catalog, previous.table, this.renderStore, this.demand) };
     return catalog;
   }
 
   /**
-   * Fills the fixed routes of the current snapshot: those whose validators
+   * Fills the warm routes of the current snapshot (site-wide ones and the
+   * warm topics', `warmPaths`), `first` before them: those whose validators
    * did not change are carried over, those the render store has (by ETag)
    * are read from it, the rest are rendered and compressed (and saved to the
    * store), a few at a time so requests are served in between. A newer
@@ -167,7 +248,10 @@ export class LiveSite {
       let rendered = 0;
       let fromStore = 0;
       let routes = 0;
-      const paths = [...new Set([...first, ...defaultPaths(catalog.index)])];
+      const paths = [...new Set([...first, ...this.warmPathsOf(catalog)])];
+      let topics = 0;
+      for (const slug of this.warmTopics) if (catalog.index.topics.has(slug)) topics += 1;
+      const coldTopics = catalog.index.topics.size - topics;
       // The store's reads all start now (a few run at once); the loop below takes them in order.
       // Only ETags the store knows are read (a miss costs no I/O), and the lookups yield like the
       // renders below: after an edit, requests for the changed feeds must not wait behind 600 lookups.
@@ -231,24 +315,30 @@ export class LiveSite {
       for (const path of table.inheritedPaths()) table.lookup(path);
       table.forgetPrevious();
       const renderMs = performance.now() - started;
-      onRendered?.({ routes, rendered, fromStore, servedFromStore: 0, renderMs, compressMs: 0 });
+      onRendered?.({ topics, coldTopics, routes, rendered, fromStore, servedFromStore: 0, renderMs, compressMs: 0 });
       const servedFromStore = await this.restoreServedPaths(table, new Set(paths));
       await Promise.all(compressions);
-      return { routes, rendered, fromStore, servedFromStore, renderMs, compressMs: performance.now() - started - renderMs };
+      return { topics, coldTopics, routes, rendered, fromStore, servedFromStore, renderMs, compressMs: performance.now() - started - renderMs };
     };
     const previous = this.warming ?? Promise.resolve(undefined);
     this.warming = previous.then(run, run);
     return this.warming;
   }
 
-  /** Fills the routes the last run served beyond `fixed` from the store, once; how many were filled. */
+  /**
+   * Fills the routes the last run served beyond `fixed` (archive pages) from
+   * the store, once, for the overall feed and warm topics; a cold topic's are
+   * read from the store on their first request. How many were filled.
+   */
   private async restoreServedPaths(table: FastTable, fixed: ReadonlySet<string>): Promise<number> {
     const store = this.renderStore;
     if (!store || !this.restoreServed) return 0;
     this.restoreServed = false;
     const reads: [Slot, Promise<StoredRender | undefined>][] = [];
-    for (const path of await store.loadPaths()) {
+    for (const path of this.servedLastRun) {
       if (fixed.has(path) || this.snapshot.table !== table) continue;
+      const slug = topicOfPath(path);
+      if (slug !== undefined && !this.warmTopics.has(slug)) continue;
       const slot = table.lookup(path);
       if (slot && !slot.rendered && store.has(slot.etag)) reads.push([slot, store.get(slot.etag).catch(() => undefined)]);
     }
@@ -260,8 +350,18 @@ export class LiveSite {
     return filled;
   }
 
-  /** Tells the render store which routes this run has served, for the next start (see `restoreServedPaths`). */
+  /**
+   * Tells the render store which routes requests were answered for (this run's
+   * first, then the runs before), for the next start: its warm-up takes their
+   * topics first, and fills their archive pages (`restoreServedPaths`).
+   */
   async saveServedPaths(): Promise<void> {
-    if (this.renderStore) await this.renderStore.savePaths(this.snapshot.table.renderedPaths());
+    if (!this.renderStore) return;
+    const { table, catalog } = this.snapshot;
+    const served = table.servedPaths().filter((path) => {
+      const slug = topicOfPath(path);
+      return slug === undefined || catalog.index.topics.has(slug);
+    });
+    await this.renderStore.savePaths(served);
   }
 }

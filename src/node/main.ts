@@ -173,13 +173,15 @@ async function main(): Promise<void> {
     // Items are published when they first appeared: the first-seen ledger under STATE_DIR (docs/item-dates.md).
     stateDir: runtime.stateDir,
     ...(renderStore === undefined ? {} : { renderStore }),
+    // Topics rendered ahead: WARM_TOPICS of them, by demand (src/node/warm-policy.ts); the rest on first request.
+    warmTopics: runtime.warmTopics,
+    subscribers: (slugs) => subscribers.totals(slugs, Date.now()),
   });
   if (shutdown.stopping) return;
   live = started.live;
   const start = started.report;
   live.onRender = (ms) => metrics.renderSeconds.observe(ms / 1000);
-  const totals = subscribers.totals(live.catalog.index.topics.keys(), Date.now());
-  if (totals.byTopic.size > 0) live.setSubscribers(totals);
+  live.onDemandFill = (how, ms) => metrics.firstFillSeconds.observe({ source: how }, ms / 1000);
   swapped();
   logProblems(live.catalog.problems);
   const { load } = start;
@@ -191,12 +193,15 @@ async function main(): Promise<void> {
   metrics.startupSeconds.set({ phase: 'loaded' }, performance.now() / 1000);
   door.open();
 
-  // 4. Warm: every fixed route rendered, servable from memory. Compressed variants follow.
+  // 4. Warm: the site-wide routes and the warm topics' routes rendered, servable from memory
+  //    (the other topics' on their first request). Compressed variants follow.
   const site = live;
   const warm = await site.warm(true, (rendered) => report('ready', { ...rendered }));
   console.log(
-    `ready: ${warm.routes} routes rendered in ${Math.round(warm.renderMs)} ms, compressed ${Math.round(warm.compressMs)} ms later` +
-      (renderStore ? ` (${warm.fromStore} from the render store, ${warm.rendered} rendered)` : ''),
+    `ready: ${warm.routes} routes rendered in ${Math.round(warm.renderMs)} ms, compressed ${Math.round(warm.compressMs)} ms later ` +
+      `(${warm.topics} of ${warm.topics + warm.coldTopics} topics warmed` +
+      (warm.coldTopics > 0 ? `, the others render on first request` : '') +
+      (renderStore ? `; ${warm.fromStore} from the render store, ${warm.rendered} rendered)` : ')'),
   );
   report('compressed', { ...warm });
   if (renderStore) {

@@ -96,6 +96,7 @@ export class ServerMetrics {
   readonly registry = new Registry();
   readonly requests = new RequestCounts();
   readonly renderSeconds: Histogram;
+  readonly firstFillSeconds: Histogram<'source'>;
   readonly reloadSeconds: Histogram;
   readonly appSeconds: Histogram<'route'>;
   readonly startupSeconds: Gauge<'phase'>;
@@ -125,6 +126,14 @@ export class ServerMetrics {
       buckets: DURATION_BUCKETS,
       registers,
     });
+    this.firstFillSeconds = new Histogram({
+      name: 'topic_feeds_first_request_fill_duration_seconds',
+      help: 'Routes the warm-up left out (cold topics, archive pages), filled on their first request: restored from the render store (source="store") or rendered (source="render").',
+      labelNames: ['source'] as const,
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    for (const source of ['store', 'render'] as const) this.firstFillSeconds.zero({ source });
     this.reloadSeconds = new Histogram({
       name: 'topic_feeds_reload_duration_seconds',
       help: 'From a file change being noticed to the new snapshot being served.',

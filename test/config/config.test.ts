@@ -25,11 +25,12 @@ describe('settings', () => {
       FAST_PATH: 'perhaps',
       WATCH_SETTLE_MS: '1e3',
       STARTUP_REPORT: '2',
+      WARM_TOPICS: 'some',
     };
     const problems = problemsOf(() => parseNodeServerConfig(env));
     const named = problems.map((problem) => problem.split(' ')[0]);
     expect(named.sort()).toEqual(
-      ['CACHE_MAX_AGE', 'FAST_PATH', 'FEED_LIMIT', 'PARSE_THREADS', 'PORT', 'SITE_URL', 'STARTUP_REPORT', 'WATCH', 'WATCH_SETTLE_MS', 'WEBSUB_HUB'].sort(),
+      ['CACHE_MAX_AGE', 'FAST_PATH', 'FEED_LIMIT', 'PARSE_THREADS', 'PORT', 'SITE_URL', 'STARTUP_REPORT', 'WARM_TOPICS', 'WATCH', 'WATCH_SETTLE_MS', 'WEBSUB_HUB'].sort(),
     );
     for (const problem of problems) expect(problem).toMatch(/ \(got ".*"\)$/);
   });
@@ -37,6 +38,9 @@ describe('settings', () => {
   it('say what is wrong and what was given', () => {
     expect(problemsOf(() => parseSiteConfig({ FEED_LIMIT: '9999' }))).toEqual(['FEED_LIMIT must be a whole number from 1 to 500 (got "9999")']);
     expect(problemsOf(() => parseNodeRuntimeConfig({ FAST_PATH: 'nope' }))).toEqual(['FAST_PATH must be true or false (got "nope")']);
+    for (const bad of ['-1', '1.5', '2000000', 'many']) {
+      expect(problemsOf(() => parseNodeRuntimeConfig({ WARM_TOPICS: bad }))).toEqual([`WARM_TOPICS must be all or a whole number from 0 to 1000000 (got "${bad}")`]);
+    }
   });
 
   it('have working defaults with an empty environment', () => {
@@ -55,11 +59,15 @@ describe('settings', () => {
       metricsToken: undefined,
       accessLog: 'off',
       subscribersRefreshMs: 300_000,
+      warmTopics: 200,
     });
     const operations = parseNodeRuntimeConfig({ SHUTDOWN_GRACE_MS: '2500', METRICS_TOKEN: ' s3cret ', ACCESS_LOG: 'JSON', SUBSCRIBERS_REFRESH_MS: '60000' });
     expect(operations).toMatchObject({ shutdownGraceMs: 2500, metricsToken: 's3cret', accessLog: 'json', subscribersRefreshMs: 60_000 });
     expect(() => parseNodeRuntimeConfig({ SHUTDOWN_GRACE_MS: '-1', ACCESS_LOG: 'xml' })).toThrow(/SHUTDOWN_GRACE_MS[\s\S]*ACCESS_LOG|ACCESS_LOG[\s\S]*SHUTDOWN_GRACE_MS/);
     expect(parseNodeRuntimeConfig({ CACHE_DIR: 'off' }).cacheDir).toBeUndefined();
+    expect(parseNodeRuntimeConfig({ WARM_TOPICS: '0' }).warmTopics).toBe(0);
+    expect(parseNodeRuntimeConfig({ WARM_TOPICS: ' 25 ' }).warmTopics).toBe(25);
+    expect(parseNodeRuntimeConfig({ WARM_TOPICS: 'ALL' }).warmTopics).toBe(Number.MAX_SAFE_INTEGER);
     expect(parseServerConfig({ PORT: '8080' }).site.siteUrl).toBe('http://localhost:8080');
   });
 });
