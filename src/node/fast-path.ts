@@ -229,6 +229,18 @@ export class Slot implements Validators {
     return this.filling;
   }
 
+  /**
+   * The header list of a 304 for a client that holds this slot's bytes
+   * (`isNotModified` said so), without rendering them: the variant the
+   * client's If-None-Match names, among the codings it accepts, else
+   * identity. The same bytes would carry that tag, since it names them.
+   */
+  notModifiedHeaders(ifNoneMatch: string | undefined, codings: readonly Coding[]): readonly string[] {
+    if (this.identity) return this.variantFor(codings).notModified;
+    const coding = ifNoneMatch === undefined ? undefined : codings.find((c) => ifNoneMatch.includes(codedTag(this.etag, c).slice(0, -1)));
+    return coding === undefined ? flat(this.headers, 'Content-Type') : flat({ ...this.headers, ETag: codedTag(this.etag, coding), 'Content-Encoding': coding }, 'Content-Type');
+  }
+
   /** The best variant ready for these codings; missing ones are made in the background. */
   variantFor(codings: readonly Coding[]): Variant {
     const identity = this.identity ?? this.render();
@@ -416,6 +428,16 @@ export function serveFast(table: FastTable, request: IncomingMessage, response: 
   if (host === undefined || !isPlainHost(host)) return false;
   if (slot.negotiated && wantsPreviewOf(headers)) return false;
   if (!slot.rendered) {
+    // A poller that holds this version gets its 304 from the validators: no read, no render.
+    const ifNoneMatch = headers['if-none-match'];
+    const ifModifiedSince = headers['if-modified-since'];
+    if ((ifNoneMatch !== undefined || ifModifiedSince !== undefined) && isNotModified({ ifNoneMatch, ifModifiedSince }, slot)) {
+      const acceptEncoding = headers['accept-encoding'];
+      response.writeHead(304, slot.notModifiedHeaders(ifNoneMatch, acceptEncoding === undefined ? IDENTITY_ONLY : acceptedCodings(acceptEncoding)) as string[]);
+      response.end();
+      if (!slot.requested) slot.requested = true;
+      return true;
+    }
     const { source, filled } = table.demand;
     const started = performance.now();
     if (fallback !== undefined && source !== undefined && source.has(slot.etag)) {

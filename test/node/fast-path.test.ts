@@ -213,6 +213,50 @@ describe('precompressed variants', () => {
   });
 });
 
+describe('conditional requests for routes not rendered yet', () => {
+  it('answer 304 from the validators alone, with the headers a rendered slot sends, and render only for a 200', async () => {
+    const original = table;
+    try {
+      const rendered = new FastTable(catalog);
+      const paths = ['/rss.xml', '/topics.json', ...fixedPaths().filter((p) => p.startsWith('/topic/')).slice(0, 8)];
+      for (const path of paths) {
+        const slot = rendered.lookup(path)!;
+        slot.render(false);
+        await Promise.all([slot.compress('br'), slot.compress('gzip')]);
+      }
+      const fresh = new FastTable(catalog);
+      for (const path of paths) {
+        const etag = fresh.lookup(path)!.etag;
+        const lastModified = fresh.lookup(path)!.lastModified;
+        const coded = rendered.lookup(path)!.variantFor(['gzip']).etag;
+        const cases: Record<string, string>[] = [
+          { 'If-None-Match': etag },
+          { 'If-None-Match': `W/${etag}` },
+          { 'If-None-Match': `"nope", ${etag}` },
+          { 'If-None-Match': coded, 'Accept-Encoding': 'gzip' },
+          { 'If-Modified-Since': lastModified },
+        ];
+        for (const headers of cases) {
+          table = fresh;
+          const cold = await httpRequest(fastPort, path, { headers });
+          expect(fresh.lookup(path)!.rendered, `${path} ${JSON.stringify(headers)}: no render for a 304`).toBe(false);
+          table = rendered;
+          const warm = await httpRequest(fastPort, path, { headers });
+          expect(cold.status, path).toBe(304);
+          expect(cold.headers, `${path} ${JSON.stringify(headers)}`).toEqual(warm.headers);
+          expect(cold.body.length).toBe(0);
+        }
+        table = fresh;
+        const changed = await httpRequest(fastPort, path, { headers: { 'If-None-Match': '"stale"' } });
+        expect(changed.status).toBe(200);
+        expect(fresh.lookup(path)!.rendered).toBe(true);
+      }
+    } finally {
+      table = original;
+    }
+  });
+});
+
 describe('slots restored from the render store', () => {
   it('answer exactly as rendered slots do: same status, headers and bytes, compressed variants included', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'fast-path-store-'));
