@@ -57,6 +57,8 @@ export interface UpdateReport {
    * routes wait for their first request.
    */
   readonly affectedPaths: readonly string[];
+  /** Topics of the documents that changed, before and after: the only topic feeds that can differ. */
+  readonly affectedTopics: readonly string[];
   readonly problems: readonly Problem[];
   /** From the file event being handled to the new snapshot being served. */
   readonly applyMs: number;
@@ -217,7 +219,7 @@ export class LiveSite {
       const slug = topicOfPath(path);
       return slug === undefined || this.warmTopics.has(slug) || previous.table.holds(path);
     });
-    return { files: change.changed, affectedPaths, problems: change.problems, applyMs, previous: previous.catalog, next: catalog };
+    return { files: change.changed, affectedPaths, affectedTopics: [...topics.keys()], problems: change.problems, applyMs, previous: previous.catalog, next: catalog };
   }
 
   /**

@@ -88,7 +88,7 @@ async function main(): Promise<void> {
         console.log(`updated ${update.files.length} file(s) in ${update.applyMs.toFixed(1)} ms: ${health.documents} documents, ${health.topics} topics, ${health.problems} problems`);
         report('update', { files: update.files.length, applyMs: update.applyMs });
         void live.warm(true, undefined, update.affectedPaths);
-        if (publisher) void publisher.publish(changedFeedUrls(update.previous, update.next));
+        if (publisher) void publisher.publish(changedFeedUrls(update.previous, update.next, update.affectedTopics));
         saveCache(2000);
       },
       runtime.watchSettleMs,

@@ -15,10 +15,10 @@ export function advertisesHub(scope: FeedScope, isArchive = false): boolean {
   return scope.kind !== 'topics' && !isArchive;
 }
 
-/** ETag of every subscribable feed (overall and per topic, each format), by URL. */
-export function feedTags(catalog: LiveCatalog): Map<string, string> {
+/** ETag of every subscribable feed (overall and per topic, each format), by URL; with `topics`, the overall feed and those topics' only. */
+export function feedTags(catalog: LiveCatalog, topics: Iterable<string> = catalog.index.topics.keys()): Map<string, string> {
   const tags = new Map<string, string>();
-  const scopes: FeedScope[] = [{ kind: 'all' }, ...[...catalog.index.topics.keys()].map((slug) => ({ kind: 'topic' as const, slug }))];
+  const scopes: FeedScope[] = [{ kind: 'all' }, ...[...topics].filter((slug) => catalog.index.topics.has(slug)).map((slug) => ({ kind: 'topic' as const, slug }))];
   for (const scope of scopes) {
     for (const format of FEED_FORMATS) {
       const representation = catalog.feed(scope, format);
@@ -31,10 +31,13 @@ export function feedTags(catalog: LiveCatalog): Map<string, string> {
 /**
  * The feed URLs whose bytes differ between two snapshots: changed, new, or
  * gone. ETags are derived from exactly what the bytes depend on, so this
- * needs no rendering. Sorted, for stable pings and logs.
+ * needs no rendering. Sorted, for stable pings and logs. `topics`: the
+ * topics of the documents that changed (a live edit), the only ones whose
+ * feeds can differ besides the overall feed; per-edit work then follows the
+ * edit, not the taxonomy.
  */
-export function changedFeedUrls(previous: LiveCatalog | undefined, next: LiveCatalog): string[] {
-  return diffTags(previous ? feedTags(previous) : new Map<string, string>(), feedTags(next));
+export function changedFeedUrls(previous: LiveCatalog | undefined, next: LiveCatalog, topics?: readonly string[]): string[] {
+  return diffTags(previous ? feedTags(previous, topics) : new Map<string, string>(), feedTags(next, topics));
 }
 
 /** URLs whose tag differs between two tag maps, including ones only in either. */

@@ -34,6 +34,26 @@ describe('changedFeedUrls', () => {
     expect(changed).not.toContain('https://feeds.example.org/topic/cybersecurity/rss.xml');
   });
 
+  it('gives the same list from the changed documents\' topics alone (a live edit) as from every topic', () => {
+    const before = dailyDocuments(30);
+    const edits: [string, ReturnType<typeof dailyDocuments>][] = [
+      ['an edit', before.map((d, i) => (i === 3 ? { ...d, lastMod: '2024-06-01T00:00:00.000001Z', revision: 'edited' } : d))],
+      ['a topic move', before.map((d, i) => (i === 7 ? { ...d, topics: [before.flatMap((o) => o.topics).find((t) => !d.topics.some((own) => own.slug === t.slug))!] } : d))],
+      ['a deletion', before.filter((_d, i) => i !== 12)],
+      ['a topic that disappears', before.map((d) => ({ ...d, topics: d.topics.filter((t) => t.slug !== 'vaccines') }))],
+    ];
+    for (const [name, after] of edits) {
+      const changedDocuments = [...before, ...after].filter((d) => {
+        const other = (before.includes(d) ? after : before).find((o) => o.id === d.id);
+        return other === undefined || JSON.stringify(other) !== JSON.stringify(d);
+      });
+      const topics = [...new Set(changedDocuments.flatMap((d) => d.topics.map((t) => t.slug)))];
+      const full = changedFeedUrls(catalogOf(before), catalogOf(after));
+      expect(full.length, name).toBeGreaterThan(0);
+      expect(changedFeedUrls(catalogOf(before), catalogOf(after), topics), name).toEqual(full);
+    }
+  });
+
   it('ignores changes outside every feed window', () => {
     const before = dailyDocuments(60);
     // The oldest document is outside the 50-item windows of the overall and cybersecurity feeds.
