@@ -149,13 +149,13 @@ function readExactly(fd: number, length: number): Uint8Array<ArrayBuffer> {
  * `openImage` through the memo: a hit (same file, unchanged, within the size
  * limit) is not opened; a full check that passes is remembered.
  */
-function checkImage(root: string, file: string, maxBytes: number, memo: ImageMemo): ImageFacts | Refusal {
+function checkImage(root: string, rootReal: () => string | undefined, file: string, maxBytes: number, memo: ImageMemo): ImageFacts | Refusal {
   const path = join(root, ...file.split('/'));
   const known = memo.lookup(file, path);
   if (known !== undefined && known.bytes <= maxBytes) return { ok: true, mimeType: known.mimeType, width: known.width, height: known.height, bytes: known.bytes, modifiedMs: known.modifiedMs };
   const checkedMs = Date.now();
-  const rootReal = realRoot(root);
-  const facts = rootReal === undefined ? refuse('imageFileMissing', file) : openImage(rootReal, file, maxBytes);
+  const real = rootReal();
+  const facts = real === undefined ? refuse('imageFileMissing', file) : openImage(real, file, maxBytes);
   if (facts.ok) memo.remember(file, path, facts, checkedMs);
   return facts;
 }
@@ -181,10 +181,19 @@ export class MediaLibrary {
     private readonly memo: ImageMemo = ImageMemo.inMemory(),
   ) {}
 
+  /** The content folder's real path, resolved once a second at most: one realpath per image cost a second per 50k at a load. */
+  private rootReal(): string | undefined {
+    const now = Date.now();
+    if (this.resolvedRoot === undefined || now - this.resolvedRoot.atMs > 1000) this.resolvedRoot = { real: realRoot(this.root), atMs: now };
+    return this.resolvedRoot.real;
+  }
+
+  private resolvedRoot: { readonly real: string | undefined; readonly atMs: number } | undefined;
+
   measure(fields: DocumentFields): { readonly fields: DocumentFields; readonly problem?: Problem } {
     const image = fields.image;
     if (image?.file === undefined) return { fields };
-    const facts = checkImage(this.root, image.file, this.site.maxImageBytes, this.memo);
+    const facts = checkImage(this.root, () => this.rootReal(), image.file, this.site.maxImageBytes, this.memo);
     if (!facts.ok) {
       const { image: _dropped, ...rest } = fields;
       return { fields: rest, problem: facts.problem(fields.file) };
