@@ -17,6 +17,7 @@ import { renderHeadersFile } from '../http/headers-file.ts';
 import type { FeedDocument } from '../content/document.ts';
 import { diffTags, feedTags } from '../publish/changes.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
+import type { PublishedRoute } from '../publish/published-routes.ts';
 import { publishedRoutes, publishedRoutesForReuse } from '../publish/published-routes.ts';
 import { ItemFragmentCache } from '../feeds/fragments.ts';
 import { WebSubPublisher } from '../publish/websub.ts';
@@ -154,6 +155,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   let streaming: LiveCatalog;
   const checks = new Map<string, FileCheck>();
   let toRender = 0;
+  const changedRoutes: PublishedRoute[] = [];
   let full: boolean;
   try {
     catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
@@ -166,9 +168,14 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     for (const route of publishedRoutes(streaming)) {
       const check = checkFile(state, route.file, skipTag(streaming, route), sameStamp);
       checks.set(route.file, check);
-      if (!check.skip) toRender += 1;
+      if (check.skip) continue;
+      toRender += 1;
+      // An update renders these, and no other route is even looked at again.
+      changedRoutes.push(route);
     }
     full = toRender > checks.size * FULL_RENDER_SHARE;
+    // A full render takes the routes again, in the order that reuses item fragments.
+    if (full) changedRoutes.length = 0;
     // Every document is in some archive page: for a full render, sanitize them all up front, on every core.
     // Otherwise the few routes to render sanitize their documents on first read.
     if (full) await store.pinWindows(catalog.index, Number.POSITIVE_INFINITY, runner);
@@ -228,8 +235,14 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
       for (const { file, outcome, record } of files) fileDone(file, outcome, record);
     });
   });
-  const own = publishedRoutesForReuse(streaming, (topic) => topic === undefined || !elsewhere.has(topic));
-  await Promise.all([writeRoutes(streaming, own, outDir, checks, fileDone), ...threadsDone]);
+  if (full) {
+    const own = publishedRoutesForReuse(streaming, (topic) => topic === undefined || !elsewhere.has(topic));
+    await Promise.all([writeRoutes(streaming, own, outDir, checks, fileDone), ...threadsDone]);
+  } else {
+    // An update: the unchanged routes are done already; only the few changed ones are rendered.
+    for (const [file, check] of checks) if (check.skip && check.previous) fileDone(file, 'unchanged', check.previous);
+    await writeRoutes(streaming, changedRoutes, outDir, checks, fileDone);
+  }
 
   for (const file of staticFiles) {
     const check = checkFile(state, file.outFile, file.entry.etag, true);
