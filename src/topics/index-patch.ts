@@ -1,6 +1,6 @@
 import type { FeedDocument } from '../content/document.ts';
-import type { TopicEntry, TopicIndex } from './topic-index.ts';
-import { summarizeTopic } from './topic-index.ts';
+import type { TopicEntry, TopicIndex, TopicSummary } from './topic-index.ts';
+import { patchTopicSummary, summarizeTopic } from './topic-index.ts';
 import { compareNewestFirst } from './order.ts';
 
 /** Position of `document` in a newest-first list (where it is, or where it goes). */
@@ -30,7 +30,8 @@ function withChanges(list: readonly FeedDocument[], removed: readonly FeedDocume
  * `buildTopicIndex` of the previous documents without `removed` and with
  * `added`, touching only the topics those carry: a one-file edit in a 50k
  * corpus costs a few binary searches instead of a regroup of everything.
- * Topic summaries come from the same `summarizeTopic` as a full build;
+ * Topic summaries come from the same `summarizeTopic` as a full build, or
+ * are patched from the previous one when the change cannot move them;
  * test/node/live-reload.test.ts compares patched indexes with full builds.
  */
 export function patchTopicIndex(previous: TopicIndex, removed: readonly FeedDocument[], added: readonly FeedDocument[]): TopicIndex {
@@ -39,13 +40,12 @@ export function patchTopicIndex(previous: TopicIndex, removed: readonly FeedDocu
   for (const document of [...removed, ...added]) for (const topic of document.topics) affected.add(topic.slug);
   const entries = new Map<string, TopicEntry | undefined>();
   for (const slug of affected) {
-    const before = previous.topics.get(slug)?.documents ?? [];
-    const documents = withChanges(
-      before,
-      removed.filter((d) => d.topics.some((t) => t.slug === slug)),
-      added.filter((d) => d.topics.some((t) => t.slug === slug)),
-    );
-    entries.set(slug, documents.length === 0 ? undefined : { summary: summarizeTopic(slug, documents), documents });
+    const entry = previous.topics.get(slug);
+    const gone = removed.filter((d) => d.topics.some((t) => t.slug === slug));
+    const come = added.filter((d) => d.topics.some((t) => t.slug === slug));
+    const documents = withChanges(entry?.documents ?? [], gone, come);
+    const summary = (): TopicSummary => (entry ? patchTopicSummary(slug, entry.summary, documents, gone, come) : summarizeTopic(slug, documents));
+    entries.set(slug, documents.length === 0 ? undefined : { summary: summary(), documents });
   }
   const slugs = [...new Set([...previous.topics.keys(), ...affected])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const topics = new Map<string, TopicEntry>();

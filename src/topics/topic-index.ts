@@ -67,7 +67,7 @@ export function summarizeTopic(slug: string, documents: readonly FeedDocument[])
     description = document.topics.find((candidate) => candidate.slug === slug)?.description;
     if (description !== undefined) break;
   }
-  return {
+  const summary: TopicSummary = {
     slug,
     name: topic?.name ?? slug,
     label: topic?.label ?? slug,
@@ -76,6 +76,41 @@ export function summarizeTopic(slug: string, documents: readonly FeedDocument[])
     lastMod: latest.lastMod,
     lastModMs: latest.updatedMs,
   };
+  latestBySummary.set(summary, latest);
+  return summary;
+}
+
+/** The document each summary took its name, label and lastMod from, so an edit can patch it (index-patch.ts). */
+const latestBySummary = new WeakMap<TopicSummary, FeedDocument>();
+
+/**
+ * `summarizeTopic(slug, documents)` after `removed` and `added` changed the
+ * topic's `documents`, from the summary before, without walking the topic
+ * when the change cannot move its newest update or its description; every
+ * other case (and every tie) is the full walk.
+ */
+export function patchTopicSummary(slug: string, before: TopicSummary, documents: readonly FeedDocument[], removed: readonly FeedDocument[], added: readonly FeedDocument[]): TopicSummary {
+  const full = (): TopicSummary => summarizeTopic(slug, documents);
+  let latest = latestBySummary.get(before);
+  if (latest === undefined || documents.length === 0 || removed.some((document) => document === latest || document.id === latest!.id)) return full();
+  const describes = (document: FeedDocument): boolean => document.topics.some((topic) => topic.slug === slug && topic.description !== undefined);
+  if (removed.some(describes) || added.some(describes)) return full();
+  for (const document of added) {
+    if (isUpdatedAfter(document, latest)) latest = document;
+    else if (!isUpdatedAfter(latest, document)) return full(); // a tie: list order decides
+  }
+  const topic = latest.topics.find((candidate) => candidate.slug === slug);
+  const summary: TopicSummary = {
+    slug,
+    name: topic?.name ?? slug,
+    label: topic?.label ?? slug,
+    ...(before.description !== undefined && { description: before.description }),
+    count: documents.length,
+    lastMod: latest.lastMod,
+    lastModMs: latest.updatedMs,
+  };
+  latestBySummary.set(summary, latest);
+  return summary;
 }
 
 /** Most recently updated document of a window, or undefined for an empty one. */

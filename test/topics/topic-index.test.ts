@@ -62,4 +62,31 @@ describe('patchTopicIndex', () => {
       expect(shape(index)).toEqual(shape(buildTopicIndex(current)));
     }
   });
+
+  it('equals a full build when edits land anywhere in time, with ties and topic descriptions coming and going', () => {
+    // Each describing document words it its own way, so which one is newest matters.
+    const describe = (topics: readonly FeedDocument['topics'][number][], by: string) => topics.map((t, i) => (i % 2 === 0 ? { ...t, description: `${t.slug} as ${by} says` } : t));
+    const described = describe(TOPICS, 'the pool');
+    const base = corpus(80).map((d, i) => ({ ...d, updatedMs: Date.parse(d.lastMod), ...(i % 9 === 0 ? { topics: describe(d.topics, d.id) } : {}) }));
+    let index = buildTopicIndex(base);
+    let current = [...base];
+    let seed = 777;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let step = 0; step < 200; step += 1) {
+      const victim = current[random(current.length)]!;
+      const pool = random(4) === 0 ? described : TOPICS;
+      // Mostly inside the corpus's own range, often equal to another document's (ties).
+      const lastMod = `2024-02-${String(1 + random(28)).padStart(2, '0')}T10:00:00.${String(random(3)).padStart(6, '0')}Z`;
+      const topics = random(3) === 0 ? [pool[random(pool.length)]!] : random(5) === 0 ? describe(victim.topics, `step ${step}`) : victim.topics;
+      const replacement: FeedDocument = { ...victim, lastMod, updatedMs: Date.parse(lastMod), topics };
+      const added = random(6) === 0 ? [] : [replacement];
+      const fresh = random(8) === 0 ? [{ ...replacement, id: `new-${step}`, file: `new-${step}.md` }] : [];
+      index = patchTopicIndex(index, [victim], [...added, ...fresh]);
+      current = [...current.filter((d) => d !== victim), ...added, ...fresh];
+      expect(shape(index), `step ${step}`).toEqual(shape(buildTopicIndex(current)));
+    }
+  });
 });
