@@ -161,7 +161,7 @@ export class ContentStore {
     const tasks: ScanTask[] = listing.files.map((path) => {
       const file = relativeFile(options.contentDir, path);
       const known = cached.entries.get(file)?.stamp;
-      return known === undefined ? { file, path } : { file, path, known, trustStat: true };
+      return known === undefined ? { file, path } : { file, path, known };
     });
     // Files a stat proves unchanged are hits here, without a read; only the rest go to the threads.
     const proven = tasks.map((task) => statHit(task));

@@ -29,13 +29,14 @@ export interface RememberedImage {
   readonly height: number;
   readonly bytes: number;
   readonly modifiedMs: number;
+  /** The file's device and inode when it was checked. */
+  readonly dev: number;
+  readonly ino: number;
   /** The bytes' ETag (publish/static-files.ts bytesEtag), once a build or export has read them whole. */
   readonly etag?: string;
 }
 
 interface Entry extends RememberedImage {
-  readonly dev: number;
-  readonly ino: number;
   readonly checkedMs: number;
 }
 
@@ -95,26 +96,16 @@ export class ImageMemo {
   }
 
   /**
-   * Records what a full check of `file` found; `checkedMs` is when it began
-   * (before the stat), so an edit racing the check is never trusted later.
+   * Records what a full check of `file` found, with the identity its open
+   * file had; `checkedMs` is when the check began, so an edit racing the
+   * check is never trusted later.
    */
-  remember(file: string, path: string, facts: Omit<RememberedImage, 'etag'>, checkedMs: number, etag?: string): void {
-    let info: Stats;
-    try {
-      info = statSync(path);
-    } catch {
-      return;
-    }
-    if (info.size !== facts.bytes || info.mtimeMs !== facts.modifiedMs) return; // changed meanwhile: nothing to trust
-    const { mimeType, width, height, bytes, modifiedMs } = facts;
-    this.#entries.set(file, { mimeType, width, height, bytes, modifiedMs, ...(etag === undefined ? {} : { etag }), dev: info.dev, ino: info.ino, checkedMs });
+  remember(file: string, facts: Omit<RememberedImage, 'etag'>, checkedMs: number, etag?: string): void {
+    const { mimeType, width, height, bytes, modifiedMs, dev, ino } = facts;
+    this.#entries.set(file, { mimeType, width, height, bytes, modifiedMs, dev, ino, checkedMs, ...(etag === undefined ? {} : { etag }) });
     this.#dirty = true;
   }
 
-  /** Drops what it knows of `file` (watch mode saw it change). */
-  forget(file: string): void {
-    if (this.#entries.delete(file)) this.#dirty = true;
-  }
 
   /** Writes the memo (temp file and rename) when it changed; never throws: a memo is only worth a re-check. */
   save(): void {

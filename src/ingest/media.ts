@@ -53,6 +53,9 @@ export interface ImageFacts {
   readonly height: number;
   readonly bytes: number;
   readonly modifiedMs: number;
+  /** The file's identity as the check opened it (image-memo.ts trusts a later stat that shows the same). */
+  readonly dev: number;
+  readonly ino: number;
 }
 
 function refuse<C extends ProblemCode>(code: C, ...args: ReasonArgs<C>): Refusal {
@@ -74,7 +77,7 @@ function placed(rootReal: string, file: string, real: string): Refusal | undefin
 }
 
 /** Type and size from the bytes (or their first part); a refusal when they are not a served image named for its type. */
-function describe(file: string, head: Uint8Array): Omit<ImageFacts, 'bytes' | 'modifiedMs'> | Refusal | undefined {
+function describe(file: string, head: Uint8Array): Omit<ImageFacts, 'bytes' | 'modifiedMs' | 'dev' | 'ino'> | Refusal | undefined {
   let size;
   try {
     size = imageSize(head);
@@ -126,7 +129,7 @@ export function openImage(rootReal: string, file: string, maxBytes: number, whol
     }
     if (facts === undefined) return refuse('imageFileNotImage', file, info.size === 0 ? 'an empty file' : 'data of no known image type');
     if (!facts.ok) return facts;
-    return { ...facts, bytes: info.size, modifiedMs: info.mtimeMs, ...(whole ? { data } : {}) };
+    return { ...facts, bytes: info.size, modifiedMs: info.mtimeMs, dev: info.dev, ino: info.ino, ...(whole ? { data } : {}) };
   } catch (error) {
     return refuse('imageFileUnsafe', file, `cannot be read (${message(error)})`);
   } finally {
@@ -152,11 +155,11 @@ function readExactly(fd: number, length: number): Uint8Array<ArrayBuffer> {
 function checkImage(root: string, rootReal: () => string | undefined, file: string, maxBytes: number, memo: ImageMemo): ImageFacts | Refusal {
   const path = join(root, ...file.split('/'));
   const known = memo.lookup(file, path);
-  if (known !== undefined && known.bytes <= maxBytes) return { ok: true, mimeType: known.mimeType, width: known.width, height: known.height, bytes: known.bytes, modifiedMs: known.modifiedMs };
+  if (known !== undefined && known.bytes <= maxBytes) return { ok: true, mimeType: known.mimeType, width: known.width, height: known.height, bytes: known.bytes, modifiedMs: known.modifiedMs, dev: known.dev, ino: known.ino };
   const checkedMs = Date.now();
   const real = rootReal();
   const facts = real === undefined ? refuse('imageFileMissing', file) : openImage(real, file, maxBytes);
-  if (facts.ok) memo.remember(file, path, facts, checkedMs);
+  if (facts.ok) memo.remember(file, facts, checkedMs);
   return facts;
 }
 
@@ -351,7 +354,7 @@ export function collectStaticFiles(
       continue;
     }
     const etag = imageEtag(image.data);
-    memo.remember(file, diskPath, image, checkedMs, etag);
+    memo.remember(file, image, checkedMs, etag);
     out.push({ path, outFile, bytes: image.data, entry: entryOf(image.mimeType, etag, image.modifiedMs) });
   }
   return out;

@@ -51,9 +51,13 @@ export function knownByStat(known: FileStamp, size: number, mtimeMs: number): bo
   return known.checkedMs !== undefined && known.size === size && known.mtimeMs === mtimeMs && mtimeMs < known.checkedMs - RACY_MARGIN_MS;
 }
 
-/** The cache hit a stat alone proves (no read); undefined when the file must be read (or cannot be stat'ed). */
+/**
+ * The cache hit a stat alone proves (no read); undefined when the file must
+ * be read (or cannot be stat'ed). A load's pre-pass only: `scanFile`, which
+ * a watch event calls, always reads.
+ */
 export function statHit(task: ScanTask): ScanResult | undefined {
-  if (task.known === undefined || !task.trustStat) return undefined;
+  if (task.known === undefined) return undefined;
   try {
     const info = statSync(task.path);
     return info.isFile() && knownByStat(task.known, info.size, info.mtimeMs) ? { file: task.file, kind: 'hit', stamp: task.known } : undefined;
@@ -68,8 +72,6 @@ export interface ScanTask {
   readonly path: string;
   /** The cached stamp, when the disk cache has this file. */
   readonly known?: FileStamp;
-  /** A load's scan may take a non-racy size + mtime match as a hit; a watch event always reads the file. */
-  readonly trustStat?: boolean;
 }
 
 export type ScanResult =
@@ -125,7 +127,6 @@ export function scanFile(task: ScanTask, site: SiteConfig, timings: TaskTimings)
     const info = statSync(task.path);
     size = info.size;
     mtimeMs = info.mtimeMs;
-    if (task.known && task.trustStat && info.isFile() && knownByStat(task.known, size, mtimeMs)) return { file: task.file, kind: 'hit', stamp: task.known };
     if (size > site.maxDocumentBytes) {
       return unreadable(task.file, `file is ${size} bytes, over the ${site.maxDocumentBytes}-byte limit (MAX_DOCUMENT_BYTES)`);
     }
