@@ -2,9 +2,9 @@ import type { FeedDocument } from '../content/document.ts';
 import { rfc3339 } from './dates.ts';
 import { looksLikeMarkup, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
-import { itemSettings } from './model.ts';
 import { itemContentHtml } from './item-content.ts';
-import { el, renderXmlDocument, renderXmlDocumentBytes, serializeFragment } from './xml.ts';
+import { el, renderXmlDocument, renderXmlDocumentBytes } from './xml.ts';
+import { xmlItem } from './fragments.ts';
 import type { XmlElement, XmlFragment } from './xml.ts';
 
 export const ATOM_NAMESPACE = 'http://www.w3.org/2005/Atom';
@@ -59,15 +59,8 @@ function renderEntry(view: FeedView, doc: FeedDocument): XmlElement {
 /** feed > entry. */
 const ENTRY_DEPTH = 1;
 
-/** The entry as a fragment (rendered once per document and settings) when the view has a fragment cache. */
 function entry(view: FeedView, doc: FeedDocument): XmlElement | XmlFragment {
-  const fragments = view.fragments;
-  if (fragments === undefined) return renderEntry(view, doc);
-  return fragments.item(doc, 'atom', itemSettings(view), () => serializeFragment(renderEntry(view, doc), ENTRY_DEPTH), fragmentSize);
-}
-
-function fragmentSize(fragment: XmlFragment): number {
-  return fragment.byteLength;
+  return xmlItem(view, doc, 'atom', ENTRY_DEPTH, renderEntry);
 }
 
 /** Atom 1.0 (RFC 4287). `updated` comes from the view, never the clock. */

@@ -17,6 +17,10 @@
  * a hit returns exactly what a miss would render.
  */
 import type { FeedDocument } from '../content/document.ts';
+import type { FeedView } from './model.ts';
+import { itemSettings } from './model.ts';
+import type { XmlElement, XmlFragment } from './xml.ts';
+import { serializeFragment } from './xml.ts';
 
 export type FragmentKind = 'rss' | 'atom' | 'json' | 'preview';
 
@@ -124,3 +128,14 @@ export class ItemFragmentCache implements ItemFragments {
  * mode patches the index), so their fragments survive an edit of another.
  */
 export const SHARED_FRAGMENTS = new ItemFragmentCache();
+
+/**
+ * An RSS item or Atom entry as `render` makes it, or, when the view has a
+ * fragment cache, as the fragment serialized once at `depth` for this
+ * document and these settings.
+ */
+export function xmlItem(view: FeedView, doc: FeedDocument, kind: 'rss' | 'atom', depth: number, render: (view: FeedView, doc: FeedDocument) => XmlElement): XmlElement | XmlFragment {
+  const fragments = view.fragments;
+  if (fragments === undefined) return render(view, doc);
+  return fragments.item(doc, kind, itemSettings(view), () => serializeFragment(render(view, doc), depth), (fragment) => fragment.byteLength);
+}

@@ -2,10 +2,10 @@ import type { FeedDocument } from '../content/document.ts';
 import { rfc822 } from './dates.ts';
 import { htmlExcerpt, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
-import { itemSettings } from './model.ts';
 import { itemContentHtml } from './item-content.ts';
 import { topicUrl } from './topic-url.ts';
-import { el, renderXmlDocument, renderXmlDocumentBytes, serializeFragment } from './xml.ts';
+import { el, renderXmlDocument, renderXmlDocumentBytes } from './xml.ts';
+import { xmlItem } from './fragments.ts';
 import type { XmlElement, XmlFragment } from './xml.ts';
 
 export const RSS_NAMESPACES = {
@@ -57,15 +57,8 @@ function renderItem(view: FeedView, doc: FeedDocument): XmlElement {
 /** rss > channel > item. */
 const ITEM_DEPTH = 2;
 
-/** The item as a fragment (rendered once per document and settings) when the view has a fragment cache. */
 function item(view: FeedView, doc: FeedDocument): XmlElement | XmlFragment {
-  const fragments = view.fragments;
-  if (fragments === undefined) return renderItem(view, doc);
-  return fragments.item(doc, 'rss', itemSettings(view), () => serializeFragment(renderItem(view, doc), ITEM_DEPTH), fragmentSize);
-}
-
-function fragmentSize(fragment: XmlFragment): number {
-  return fragment.byteLength;
+  return xmlItem(view, doc, 'rss', ITEM_DEPTH, renderItem);
 }
 
 function historyLinks(view: FeedView): XmlElement[] {
