@@ -1,6 +1,7 @@
 import { DEFAULT_FRAGMENT_BUDGET } from '../feeds/fragments.ts';
 import type { LiveCatalog } from '../publish/live-catalog.ts';
 import type { PublishedRoute } from '../publish/published-routes.ts';
+import type { StaticFileOutput } from '../ingest/media.ts';
 import type { FileCheck, FileOutcome, FileRecord } from './export-state.ts';
 import { placeFile } from './export-state.ts';
 
@@ -28,43 +29,84 @@ export function skipTag(catalog: LiveCatalog, route: PublishedRoute): string {
 }
 
 /**
+ * Writes started one after another, at most WRITES_IN_FLIGHT at once: the
+ * caller's thread renders (or reads) the next file while the disk writes.
+ */
+class WriteQueue {
+  private readonly running = new Set<Promise<void>>();
+
+  /** Adds a write; resolves once there is room for another. */
+  async add(write: Promise<void>): Promise<void> {
+    const tracked: Promise<void> = write.finally(() => this.running.delete(tracked));
+    // Its failure is reported by `add` or `drain`; until one of them looks, it must not count as unhandled.
+    tracked.catch(() => undefined);
+    this.running.add(tracked);
+    if (this.running.size >= WRITES_IN_FLIGHT) await Promise.race(this.running);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.running);
+  }
+
+  /** After a failure: leave no write running behind it (the caller may inspect or retry the folder). */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.running);
+  }
+}
+
+/** A write under way (boxed: an async function would otherwise wait for it), or none for a file left as it is. */
+type Started = { readonly write: Promise<void> } | undefined;
+
+async function writeAll<T>(items: Iterable<T> | AsyncIterable<T>, start: (item: T) => Promise<Started>): Promise<void> {
+  const queue = new WriteQueue();
+  try {
+    for await (const item of items) {
+      const started = await start(item);
+      if (started) await queue.add(started.write);
+    }
+    await queue.drain();
+  } catch (error) {
+    await queue.settle();
+    throw error;
+  }
+}
+
+/**
  * Renders each route and puts it under `outDir` (atomically, and only when
  * its bytes differ from the file there); a route whose check says `skip` is
  * not rendered at all. Calls `done` per file.
  */
 export async function writeRoutes(
   catalog: LiveCatalog,
-  routes: Iterable<PublishedRoute>,
+  routes: Iterable<PublishedRoute> | AsyncIterable<PublishedRoute>,
   outDir: string,
   checks: ReadonlyMap<string, FileCheck>,
   done: FileDone,
+  made = new Set<string>(),
 ): Promise<void> {
-  const made = new Set<string>();
-  const inFlight = new Set<Promise<void>>();
-  try {
-    await writeAll();
-  } catch (error) {
-    // Leave no write running behind a failure (the caller may inspect or retry the folder).
-    await Promise.allSettled(inFlight);
-    throw error;
-  }
-
-  async function writeAll(): Promise<void> {
-    for (const route of routes) {
-      const check = checks.get(route.file) ?? FRESH;
-      if (check.skip && check.previous) {
-        done(route.file, 'unchanged', check.previous);
-        continue;
-      }
-      const body = await route.representation.body();
-      if (!(body instanceof Uint8Array)) throw new Error(`${route.path}: no rendered bytes`);
-      const write: Promise<void> = placeFile(outDir, route.file, body, skipTag(catalog, route), check, made).then(({ outcome, record }) => {
-        inFlight.delete(write);
-        done(route.file, outcome, record);
-      });
-      inFlight.add(write);
-      if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
+  await writeAll(routes, async (route) => {
+    const check = checks.get(route.file) ?? FRESH;
+    if (check.skip && check.previous) {
+      done(route.file, 'unchanged', check.previous);
+      return undefined;
     }
-    await Promise.all(inFlight);
-  }
+    const body = await route.representation.body();
+    if (!(body instanceof Uint8Array)) throw new Error(`${route.path}: no rendered bytes`);
+    return { write: placeFile(outDir, route.file, body, skipTag(catalog, route), check, made).then(({ outcome, record }) => done(route.file, outcome, record)) };
+  });
+}
+
+/**
+ * Copies the static files (icons, images) under `outDir`, several at once;
+ * one whose bytes' ETag matches an intact earlier copy is not even read.
+ */
+export async function writeStaticFiles(files: readonly StaticFileOutput[], outDir: string, checkOf: (file: StaticFileOutput) => FileCheck, done: FileDone, made = new Set<string>()): Promise<void> {
+  await writeAll(files, async (file) => {
+    const check = checkOf(file);
+    if (check.skip && check.previous) {
+      done(file.outFile, 'unchanged', check.previous);
+      return undefined;
+    }
+    return { write: placeFile(outDir, file.outFile, file.bytes, file.entry.etag, check, made).then(({ outcome, record }) => done(file.outFile, outcome, record)) };
+  });
 }

@@ -14,24 +14,23 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError, parseSiteConfig } from '../config/config.ts';
 import { renderHeadersFile } from '../http/headers-file.ts';
-import type { FeedDocument } from '../content/document.ts';
 import { diffTags, feedTags } from '../publish/changes.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import type { PublishedRoute } from '../publish/published-routes.ts';
-import { publishedRoutes, publishedRoutesForReuse } from '../publish/published-routes.ts';
+import { archiveStepRoutes, archiveSweep, currentRoutes, publishedRoutes } from '../publish/published-routes.ts';
 import { ItemFragmentCache } from '../feeds/fragments.ts';
 import { WebSubPublisher } from '../publish/websub.ts';
-import type { TopicIndex } from '../topics/topic-index.ts';
 import { ContentStore } from '../ingest/content-store.ts';
-import { LazyDocument } from '../ingest/lazy-document.ts';
+import type { SweepOptions } from '../ingest/content-sweep.ts';
+import { ContentSweep } from '../ingest/content-sweep.ts';
 import { formatProblem } from '../ingest/load-dir.ts';
+import type { StaticFileOutput } from '../ingest/media.ts';
 import { collectStaticFiles } from '../ingest/media.ts';
-import { defaultThreads, spawnModuleWorker } from '../ingest/parse-pool.ts';
+import type { TaskRunner } from '../ingest/parse-pool.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import type { FileCheck, FileOutcome, FileRecord } from './export-state.ts';
 import { ExportRefused, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJECT, checkFile, exportStamp, inspectFolder, parseManifest, placeFile, removeFiles, sha1, writeManifest } from './export-state.ts';
-import type { ExportWorkerData, ExportWorkerMessage, WorkerFile } from './export-worker.ts';
-import { EXPORT_FRAGMENT_BUDGET, skipTag, writeRoutes } from './export-write.ts';
+import { EXPORT_FRAGMENT_BUDGET, skipTag, writeRoutes, writeStaticFiles } from './export-write.ts';
 
 export { ExportRefused, MANIFEST_FILE } from './export-state.ts';
 
@@ -42,10 +41,12 @@ export interface ExportOptions {
   readonly cacheDir?: string;
   /** STATE_DIR: the first-seen ledger (shared with the server), so items keep when they first appeared. */
   readonly stateDir?: string;
-  /** Parse and render threads (default: the cores, up to 4); 0 or 1 does everything on this thread. */
+  /** Parse and sanitize threads (default: the cores, up to 4); 0 or 1 does everything on this thread. Rendering is on this thread. */
   readonly threads?: number;
-  /** Below this many documents, render on this thread only (tests lower it). */
-  readonly minDocumentsForThreads?: number;
+  /** Batches smaller than this are parsed and sanitized on this thread whatever `threads` says (tests lower it). */
+  readonly minFilesForThreads?: number;
+  /** How far ahead of the archive pages content is sanitized (content-sweep.ts; tests lower it). */
+  readonly sweep?: SweepOptions;
   /** Remove `outDir` first instead of updating the earlier export in it. */
   readonly clean?: boolean;
   /** Called after each file; `done` counts files handled so far (written or unchanged). */
@@ -70,7 +71,6 @@ export interface ExportResult extends ExportCounts {
   readonly problems: number;
   /** Routes rendered (the rest were skipped on their ETags). */
   readonly rendered: number;
-  readonly renderThreads: number;
   /** Subscribable feeds whose ETag differs from the earlier export's (publish/changes.ts): what --ping pings. */
   readonly changedFeeds: readonly string[];
   /** Wall-clock milliseconds: load (parse + sanitize), then render + write. */
@@ -78,38 +78,30 @@ export interface ExportResult extends ExportCounts {
   readonly writeMs: number;
 }
 
-const MIN_DOCUMENTS_FOR_THREADS = 2000;
-
-/** Above this share of routes to render, sanitize every document up front on every core (and render on threads). */
+/** Above this share of routes to render, render every route, sanitizing ahead of the archive sweep. */
 const FULL_RENDER_SHARE = 0.2;
 
 /**
- * Topics for each extra render thread, balanced by document count; this
- * thread keeps the site-wide routes (the overall feed and its archive, which
- * reach every document) and whatever topics even out the load.
+ * Every route, in the order that reuses item fragments: the current routes
+ * (feeds, previews, pages; their documents' content is pinned), then the
+ * archive pages from the newest items back, while the parse threads sanitize
+ * the documents of the next pages and the content of pages behind is dropped.
  */
-function assignTopics(index: TopicIndex, threads: number): string[][] {
-  const loads = [index.all.length, ...Array.from({ length: threads - 1 }, () => 0)];
-  const assigned: string[][] = loads.map(() => []);
-  const topics = [...index.topics.values()].sort((a, b) => b.documents.length - a.documents.length);
-  for (const topic of topics) {
-    const lightest = loads.indexOf(Math.min(...loads));
-    loads[lightest]! += topic.documents.length;
-    assigned[lightest]!.push(topic.summary.slug);
+async function* fullRender(catalog: LiveCatalog, store: ContentStore, runner: TaskRunner, options?: SweepOptions): AsyncGenerator<PublishedRoute> {
+  const steps = archiveSweep(catalog);
+  const sweep = new ContentSweep(
+    { hold: (files) => store.hold(files, runner), release: (files) => store.release(files) },
+    steps.map((step) => step.items.map((document) => document.file)),
+    store.heldFiles,
+    options,
+  );
+  sweep.start();
+  yield* currentRoutes(catalog);
+  for (const [i, step] of steps.entries()) {
+    await sweep.before(i);
+    yield* archiveStepRoutes(catalog, step);
+    sweep.after(i);
   }
-  return assigned.slice(1);
-}
-
-function runRenderThread(data: ExportWorkerData, onFiles: (files: readonly WorkerFile[]) => void): Promise<void> {
-  return new Promise((done, fail) => {
-    const worker = spawnModuleWorker(new URL('./export-worker.ts', import.meta.url), data);
-    worker.on('message', (message: ExportWorkerMessage) => {
-      if (message.kind === 'progress') onFiles(message.files);
-      else done();
-    });
-    worker.on('error', fail);
-    worker.on('exit', (code) => code !== 0 && fail(new Error(`export render thread exited with code ${code}`)));
-  });
 }
 
 /** The feed tags of the export in `outDir`, if it holds one (read before --clean removes it, for --ping). */
@@ -143,20 +135,32 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const stamp = exportStamp(site);
   const sameStamp = state.manifest?.stamp === stamp;
 
-  // Fields and index first; content is sanitized below, all of it only when most routes render.
+  // Fields and index first; content is sanitized below, as the routes need it.
   const { store, runner, report } = await ContentStore.open({
     site,
     contentDir: options.contentDir,
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.minFilesForThreads === undefined ? {} : { minFilesForThreads: options.minFilesForThreads }),
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
   });
+  const records = new Map<string, FileRecord>();
+  const counts: ExportCounts = { written: 0, unchanged: 0, removed: 0 };
+  let done = 0;
+  let total = 0;
+  const fileDone = (file: string, outcome: FileOutcome, record: FileRecord): void => {
+    records.set(file, record);
+    counts[outcome] += 1;
+    done += 1;
+    options.progress?.(done, total, file, counts);
+  };
   let catalog: LiveCatalog;
   let streaming: LiveCatalog;
-  const checks = new Map<string, FileCheck>();
+  let staticFiles: readonly StaticFileOutput[];
+  let planned: ReadonlySet<string>;
   let toRender = 0;
-  const changedRoutes: PublishedRoute[] = [];
-  let full: boolean;
+  let loaded: number;
+  const checks = new Map<string, FileCheck>();
   try {
     catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
     // A catalog that does not keep what it renders: memory holds only the routes being written.
@@ -165,6 +169,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     // at 10k documents rendering took a third of the time of rendering each page whole.
     streaming = new LiveCatalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false, fragments: new ItemFragmentCache(EXPORT_FRAGMENT_BUDGET) });
     // Validators come before bodies: which routes need a render is known now.
+    const changedRoutes: PublishedRoute[] = [];
     for (const route of publishedRoutes(streaming)) {
       const check = checkFile(state, route.file, skipTag(streaming, route), sameStamp);
       checks.set(route.file, check);
@@ -173,88 +178,47 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
       // An update renders these, and no other route is even looked at again.
       changedRoutes.push(route);
     }
-    full = toRender > checks.size * FULL_RENDER_SHARE;
-    // A full render takes the routes again, in the order that reuses item fragments.
+    const full = toRender > checks.size * FULL_RENDER_SHARE;
+    // A full render takes every route again, in the order that reuses item fragments.
     if (full) changedRoutes.length = 0;
-    // Every document is in some archive page: for a full render, sanitize them all up front, on every core.
-    // Otherwise the few routes to render sanitize their documents on first read.
-    if (full) await store.pinWindows(catalog.index, Number.POSITIVE_INFINITY, runner);
+    // A full render sanitizes the windows now (the routes rendered first show only those), and the
+    // archives' documents just ahead of the pages that show them (fullRender). An update's few routes
+    // sanitize their documents on first read.
+    if (full) await store.pinWindows(catalog.index, site.feedLimit, runner);
     // Saving the cache costs about as much as reading it: after a few edits, the next run parses those few files again instead.
     // Fields only, no sanitized content: an export renders few documents when it is incremental,
     // and reading every document's content back costs a second per 40 MB on each later run.
     if (options.cacheDir !== undefined && (full || report.parsed > Math.max(50, report.files / 100))) await store.saveCache(new Set());
+    for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
+    loaded = performance.now();
+
+    // The icon and the documents' images, copied as they are (docs/media.md).
+    staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all, store.images);
+    planned = new Set([...checks.keys(), ...staticFiles.map((file) => file.outFile), '_headers']);
+    total = planned.size;
+
+    // In progress: the previous records, plus every file this run may add, so an interrupted run leaves a folder the next one accepts.
+    await mkdir(outDir, { recursive: true });
+    const previousFiles = state.manifest?.files ?? {};
+    const claimed = [...new Set([...planned, ...(state.manifest?.claimed ?? [])])].filter((file) => !(file in previousFiles)).sort();
+    await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: false, stamp: state.manifest?.stamp ?? '', files: previousFiles, claimed, feeds: feedsBefore });
+
+    // An update: the unchanged routes are done already; only the few changed ones are rendered.
+    if (!full) for (const [file, check] of checks) if (check.skip && check.previous) fileDone(file, 'unchanged', check.previous);
+    // The icon and images are copied while the routes render (one waits on the disk, the other on this thread).
+    const made = new Set<string>();
+    const outcomes = await Promise.allSettled([
+      writeRoutes(streaming, full ? fullRender(streaming, store, runner, options.sweep) : changedRoutes, outDir, checks, fileDone, made),
+      writeStaticFiles(staticFiles, outDir, (file) => checkFile(state, file.outFile, file.entry.etag, true), fileDone, made),
+    ]);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   } finally {
     store.close();
     await runner.close();
   }
-  for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
-  const loaded = performance.now();
 
-  // The icon and the documents' images, copied as they are (docs/media.md).
-  const staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all, store.images);
-  const headers = new TextEncoder().encode(renderHeadersFile(site));
-  const planned = new Set([...checks.keys(), ...staticFiles.map((file) => file.outFile), '_headers']);
-  const total = planned.size;
-
-  // In progress: the previous records, plus every file this run may add, so an interrupted run leaves a folder the next one accepts.
-  await mkdir(outDir, { recursive: true });
-  const previousFiles = state.manifest?.files ?? {};
-  const claimed = [...new Set([...planned, ...(state.manifest?.claimed ?? [])])].filter((file) => !(file in previousFiles)).sort();
-  await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: false, stamp: state.manifest?.stamp ?? '', files: previousFiles, claimed, feeds: feedsBefore });
-
-  const records = new Map<string, FileRecord>();
-  const counts: ExportCounts = { written: 0, unchanged: 0, removed: 0 };
-  let done = 0;
-  const fileDone = (file: string, outcome: FileOutcome, record: FileRecord): void => {
-    records.set(file, record);
-    counts[outcome] += 1;
-    done += 1;
-    options.progress?.(done, total, file, counts);
-  };
-
-  const threads = options.threads ?? defaultThreads();
-  const parallel = full && threads > 1 && catalog.index.all.length >= (options.minDocumentsForThreads ?? MIN_DOCUMENTS_FOR_THREADS);
-  const others = parallel ? assignTopics(catalog.index, threads).filter((slugs) => slugs.length > 0) : [];
-  const elsewhere = new Set(others.flat());
-  const topicFiles = new Map<string, string[]>();
-  if (parallel) {
-    for (const route of publishedRoutes(streaming)) {
-      if (route.topic === undefined || !elsewhere.has(route.topic)) continue;
-      let files = topicFiles.get(route.topic);
-      if (!files) topicFiles.set(route.topic, (files = []));
-      files.push(route.file);
-    }
-  }
-  const threadsDone = others.map((slugs) => {
-    const documents = new Set<FeedDocument>();
-    for (const slug of slugs) for (const document of catalog.index.topics.get(slug)?.documents ?? []) documents.add(document);
-    // Plain documents with their content: what a thread can receive.
-    const plain = [...documents].map((document) => (document instanceof LazyDocument ? document.toJSON() : document));
-    const mine = slugs.flatMap((slug) => topicFiles.get(slug) ?? []).map((file) => [file, checks.get(file)!] as const);
-    return runRenderThread({ site, outDir, slugs, documents: plain, checks: mine }, (files) => {
-      for (const { file, outcome, record } of files) fileDone(file, outcome, record);
-    });
-  });
-  if (full) {
-    const own = publishedRoutesForReuse(streaming, (topic) => topic === undefined || !elsewhere.has(topic));
-    await Promise.all([writeRoutes(streaming, own, outDir, checks, fileDone), ...threadsDone]);
-  } else {
-    // An update: the unchanged routes are done already; only the few changed ones are rendered.
-    for (const [file, check] of checks) if (check.skip && check.previous) fileDone(file, 'unchanged', check.previous);
-    await writeRoutes(streaming, changedRoutes, outDir, checks, fileDone);
-  }
-
-  for (const file of staticFiles) {
-    const check = checkFile(state, file.outFile, file.entry.etag, true);
-    // Same bytes' ETag and an intact file: not even read (its bytes are read on first use).
-    if (check.skip && check.previous) {
-      fileDone(file.outFile, 'unchanged', check.previous);
-      continue;
-    }
-    const placed = await placeFile(outDir, file.outFile, file.bytes, file.entry.etag, check);
-    fileDone(file.outFile, placed.outcome, placed.record);
-  }
   store.images.save();
+  const headers = new TextEncoder().encode(renderHeadersFile(site));
   const headersTag = sha1(headers);
   const placedHeaders = await placeFile(outDir, '_headers', headers, headersTag, checkFile(state, '_headers', headersTag, true));
   fileDone('_headers', placedHeaders.outcome, placedHeaders.record);
@@ -277,7 +241,6 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     documents: health.documents,
     problems: health.problems,
     rendered: toRender,
-    renderThreads: 1 + others.length,
     changedFeeds: diffTags(new Map(Object.entries(feedsBefore)), tags),
     loadMs: loaded - started,
     writeMs: performance.now() - loaded,
@@ -376,7 +339,7 @@ async function main(): Promise<void> {
     `export: ${result.files} files (${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed), ` +
       `${(result.bytes / 1e6).toFixed(1)} MB from ${result.documents} documents (${result.problems} problems) ` +
       `in ${((result.loadMs + result.writeMs) / 1000).toFixed(1)} s (load ${(result.loadMs / 1000).toFixed(1)} s, render + write ${(result.writeMs / 1000).toFixed(1)} s, ` +
-      `${result.rendered} routes rendered on ${result.renderThreads} thread(s)) -> ${outDir}`,
+      `${result.rendered} routes rendered) -> ${outDir}`,
   );
   if (values.changed !== undefined) await writeFile(values.changed, `${JSON.stringify(result.changedFeeds, null, 2)}\n`);
   if (values.ping && site.websubHub !== undefined) {

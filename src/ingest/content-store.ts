@@ -296,15 +296,54 @@ export class ContentStore {
         this.loose.delete(file);
       } else missing.push(entry);
     }
-    if (missing.length > 0) {
-      const { results, timings } = await runner.bodies(missing.map((entry) => bodyTask(entry)));
-      addTimings(this.bodyTimings, timings);
-      results.forEach((content, i) => {
-        const entry = missing[i];
-        if (entry && content) entry.content = content;
-      });
-    }
+    await this.fill(missing, runner);
     return missing.length;
+  }
+
+  /**
+   * Makes (on `runner`) and keeps the content of `files` until `release`:
+   * a static build's sweep over its archive pages (content-sweep.ts).
+   */
+  async hold(files: readonly string[], runner: TaskRunner): Promise<void> {
+    const missing: Entry[] = [];
+    for (const file of files) {
+      const entry = this.entries.get(file);
+      if (!entry) continue;
+      this.pinned.add(file);
+      if (entry.content) continue;
+      const loose = this.loose.get(file);
+      if (loose) {
+        entry.content = loose;
+        this.loose.delete(file);
+      } else missing.push(entry);
+    }
+    await this.fill(missing, runner);
+  }
+
+  /** Drops the content of `files`; it is made again on a later read. */
+  release(files: readonly string[]): void {
+    for (const file of files) {
+      this.pinned.delete(file);
+      this.loose.delete(file);
+      const entry = this.entries.get(file);
+      if (entry) delete entry.content;
+    }
+  }
+
+  /** Files whose content is kept (the windows pinned, and what `hold` holds). */
+  get heldFiles(): ReadonlySet<string> {
+    return this.pinned;
+  }
+
+  private async fill(missing: readonly Entry[], runner: TaskRunner): Promise<void> {
+    if (missing.length === 0) return;
+    const { results, timings } = await runner.bodies(missing.map((entry) => bodyTask(entry)));
+    addTimings(this.bodyTimings, timings);
+    results.forEach((content, i) => {
+      const entry = missing[i];
+      // Released meanwhile: the sweep moved past it.
+      if (entry && content && this.pinned.has(entry.file)) entry.content = content;
+    });
   }
 
   /**

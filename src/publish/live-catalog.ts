@@ -227,10 +227,10 @@ export class LiveCatalog implements Catalog {
     });
   }
 
-  /** When the newest item of archive page `page` was published; undefined when there is no such page. */
-  archiveNewestMs(scope: ArchivedScope, page: number): number | undefined {
+  /** The items of archive page `page`, newest first; empty when there is no such page. */
+  archiveItems(scope: ArchivedScope, page: number): readonly FeedDocument[] {
     const documents = this.documentsFor(scope);
-    return documents ? archivePageItems(documents, this.archivePageSize, page)[0]?.publishedMs : undefined;
+    return documents ? archivePageItems(documents, this.archivePageSize, page) : [];
   }
 
   archivePages(scope: ArchivedScope): number {

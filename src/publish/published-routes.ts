@@ -1,3 +1,4 @@
+import type { FeedDocument } from '../content/document.ts';
 import { FEED_FORMATS } from '../feeds/model.ts';
 import type { FeedFormat } from '../feeds/model.ts';
 import type { TopicIndex } from '../topics/topic-index.ts';
@@ -78,6 +79,42 @@ function* archiveRoutes(catalog: LiveCatalog, scope: ArchivedScope, page: number
   }
 }
 
+/** One archive page of one scope, with the items it shows (newest first). */
+export interface ArchiveStep {
+  readonly scope: ArchivedScope;
+  readonly page: number;
+  readonly items: readonly FeedDocument[];
+}
+
+/**
+ * The archive pages of the site-wide scope (`topic` undefined) and the topics
+ * that `include` accepts, from the newest items back: the order in which
+ * publishedRoutesForReuse renders them, and in which a static build needs
+ * the documents' content (a sweep can sanitize just ahead of it and drop
+ * what no later page shows).
+ */
+export function archiveSweep(catalog: LiveCatalog, include: (topic: string | undefined) => boolean = () => true): ArchiveStep[] {
+  const steps: ArchiveStep[] = [];
+  const scopes: ArchivedScope[] = [{ kind: 'all' }, ...[...catalog.index.topics.keys()].map((slug) => ({ kind: 'topic', slug }) as const)];
+  for (const scope of scopes) {
+    if (!include(scope.kind === 'topic' ? scope.slug : undefined)) continue;
+    const count = catalog.archivePages(scope);
+    for (let page = 1; page <= count; page++) steps.push({ scope, page, items: catalog.archiveItems(scope, page) });
+  }
+  // Stable, so equal times keep scope order.
+  return steps.sort((a, b) => (b.items[0]?.publishedMs ?? 0) - (a.items[0]?.publishedMs ?? 0));
+}
+
+/** Every route that is not an archive page, of the scopes `include` accepts (they show only the newest items). */
+export function* currentRoutes(catalog: LiveCatalog, include: (topic: string | undefined) => boolean = () => true): Generator<PublishedRoute> {
+  for (const route of publishedRoutes(catalog, catalog.index, { archives: false })) if (include(route.topic)) yield route;
+}
+
+/** The routes of one archive page (one per format). */
+export function archiveStepRoutes(catalog: LiveCatalog, step: ArchiveStep): Generator<PublishedRoute> {
+  return archiveRoutes(catalog, step.scope, step.page);
+}
+
 /**
  * The published routes of the site-wide scope (`topic` undefined) and the
  * topics that `include` accepts, in an order that lets an item fragment
@@ -88,17 +125,8 @@ function* archiveRoutes(catalog: LiveCatalog, scope: ArchivedScope, page: number
  * cache still holds them. The bytes of a route do not depend on the order.
  */
 export function* publishedRoutesForReuse(catalog: LiveCatalog, include: (topic: string | undefined) => boolean = () => true): Generator<PublishedRoute> {
-  for (const route of publishedRoutes(catalog, catalog.index, { archives: false })) if (include(route.topic)) yield route;
-  const pages: { scope: ArchivedScope; page: number; newestMs: number }[] = [];
-  const scopes: ArchivedScope[] = [{ kind: 'all' }, ...[...catalog.index.topics.keys()].map((slug) => ({ kind: 'topic', slug }) as const)];
-  for (const scope of scopes) {
-    if (!include(scope.kind === 'topic' ? scope.slug : undefined)) continue;
-    const count = catalog.archivePages(scope);
-    for (let page = 1; page <= count; page++) pages.push({ scope, page, newestMs: catalog.archiveNewestMs(scope, page) ?? 0 });
-  }
-  // Stable, so equal times keep scope order.
-  pages.sort((a, b) => b.newestMs - a.newestMs);
-  for (const { scope, page } of pages) yield* archiveRoutes(catalog, scope, page);
+  yield* currentRoutes(catalog, include);
+  for (const step of archiveSweep(catalog, include)) yield* archiveStepRoutes(catalog, step);
 }
 
 function route(path: string, kind: RouteKind, representation: Representation, topic?: string): PublishedRoute {

@@ -58,12 +58,11 @@ describe('exportSite', () => {
     expect(progress.at(-1)).toEqual([routes.length + 1 + statics.length, routes.length + 1 + statics.length]);
   });
 
-  it('renders on several threads with the same result', async () => {
+  it('sanitizes on parse threads ahead of the renderer with the same result', async () => {
     const single = join(out, 'single');
     const parallel = join(out, 'parallel');
     await exportSite({ contentDir: 'content', outDir: single, env, threads: 0 });
-    const result = await exportSite({ contentDir: 'content', outDir: parallel, env, threads: 3, minDocumentsForThreads: 1 });
-    expect(result.renderThreads).toBe(3);
+    await exportSite({ contentDir: 'content', outDir: parallel, env, threads: 3, minFilesForThreads: 1, sweep: { batch: 2, lookahead: 3 } });
     const files = filesUnder(single).sort();
     expect(filesUnder(parallel).sort()).toEqual(files);
     for (const file of files) expect(readFileSync(join(parallel, file)).equals(readFileSync(join(single, file))), file).toBe(true);

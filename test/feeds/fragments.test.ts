@@ -97,7 +97,7 @@ describe('item fragments', () => {
     expect(routes.slice(firstArchive).every((route) => route.key.includes('/archive/'))).toBe(true);
     const newest = routes.slice(firstArchive).map((route) => {
       const [, slug, page] = /^(?:\/topic\/([^/]+))?\/archive\/(\d+)\//.exec(route.key)!;
-      return catalog.archiveNewestMs(slug === undefined ? { kind: 'all' } : { kind: 'topic', slug }, Number(page))!;
+      return catalog.archiveItems(slug === undefined ? { kind: 'all' } : { kind: 'topic', slug }, Number(page))[0]!.publishedMs;
     });
     expect(newest).toEqual([...newest].sort((a, b) => b - a));
     expect(forReuse.stats().misses).toBeLessThan(inOrder.stats().misses);

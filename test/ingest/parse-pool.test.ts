@@ -1,0 +1,62 @@
+/**
+ * Parse threads have a capped heap; a batch that outgrows it is redone on the
+ * calling thread with the same result.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseSiteConfig } from '../../src/config/config.ts';
+import type { BodyTask } from '../../src/ingest/parse-tasks.ts';
+import { createRunner, inlineRunner } from '../../src/ingest/parse-pool.ts';
+
+const site = parseSiteConfig({ SITE_URL: 'https://feeds.example.org' });
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'topic-feeds-pool-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Files of front matter and an HTML body of about `bytes`, tag-dense (the costly kind to sanitize). */
+function bodyTasks(count: number, bytes: number): BodyTask[] {
+  return Array.from({ length: count }, (_, i) => {
+    const head = `---\ntitle: Big ${i}\n---\n`;
+    const unit = `<p>Item ${i} <b>bold</b> <a href="https://example.org/${i}">link</a> <script>x()</script></p>\n`;
+    const path = join(dir, `big-${count}-${bytes}-${i}.md`);
+    writeFileSync(path, head + unit.repeat(Math.floor(bytes / unit.length)));
+    return { file: `big-${i}.md`, path, fields: { permalink: `https://feeds.example.org/items/big-${i}/`, related: [], revision: undefined }, bodyStart: Buffer.byteLength(head) };
+  });
+}
+
+describe('parse thread heap', () => {
+  it('a batch that outgrows a thread’s heap is redone on the calling thread: same content, and a warning', async () => {
+    const tasks = bodyTasks(3, 1024 * 1024);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const tiny = createRunner(site, tasks.length, 2, 1, { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 });
+    try {
+      const { results } = await tiny.bodies(tasks);
+      const expected = (await inlineRunner(site).bodies(tasks)).results;
+      expect(results).toEqual(expected);
+      expect(results.every((content) => content !== undefined && content.contentHtml.length > 100_000)).toBe(true);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('ran out of heap'));
+    } finally {
+      warn.mockRestore();
+      await tiny.close();
+    }
+  }, 60_000);
+
+  it('the default heap sanitizes documents at the default size cap (2 MiB) on the thread', async () => {
+    const tasks = bodyTasks(2, site.maxDocumentBytes - 4096);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const pool = createRunner(site, tasks.length, 2, 1);
+    try {
+      const { results } = await pool.bodies(tasks);
+      expect(results.every((content) => content !== undefined && content.contentHtml.includes('Item 1') !== content.contentHtml.includes('Item 0'))).toBe(true);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      await pool.close();
+    }
+  }, 60_000);
+});
