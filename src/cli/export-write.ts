@@ -100,7 +100,7 @@ export async function writeRoutes(
  * Copies the static files (icons, images) under `outDir`, several at once;
  * one whose bytes' ETag matches an intact earlier copy is not even read.
  */
-export async function writeStaticFiles(files: readonly StaticFileOutput[], outDir: string, checkOf: (file: StaticFileOutput) => FileCheck, done: FileDone, made = new Set<string>()): Promise<void> {
+export async function placeStaticFiles(files: readonly StaticFileOutput[], outDir: string, checkOf: (file: StaticFileOutput) => FileCheck, done: FileDone, made = new Set<string>()): Promise<void> {
   await writeAll(files, async (file) => {
     const check = checkOf(file);
     if (check.skip && check.previous) {

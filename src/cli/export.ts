@@ -30,7 +30,7 @@ import type { TaskRunner } from '../ingest/parse-pool.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import type { FileCheck, FileOutcome, FileRecord } from './export-state.ts';
 import { ExportRefused, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJECT, checkFile, exportStamp, inspectFolder, parseManifest, placeFile, removeFiles, sha1, writeManifest } from './export-state.ts';
-import { EXPORT_FRAGMENT_BUDGET, skipTag, writeRoutes, writeStaticFiles } from './export-write.ts';
+import { EXPORT_FRAGMENT_BUDGET, placeStaticFiles, skipTag, writeRoutes } from './export-write.ts';
 
 export { ExportRefused, MANIFEST_FILE } from './export-state.ts';
 
@@ -209,7 +209,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     const made = new Set<string>();
     const outcomes = await Promise.allSettled([
       writeRoutes(streaming, full ? fullRender(streaming, store, runner, options.sweep) : changedRoutes, outDir, checks, fileDone, made),
-      writeStaticFiles(staticFiles, outDir, (file) => checkFile(state, file.outFile, file.entry.etag, true), fileDone, made),
+      placeStaticFiles(staticFiles, outDir, (file) => checkFile(state, file.outFile, file.entry.etag, true), fileDone, made),
     ]);
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   } finally {

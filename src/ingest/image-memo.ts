@@ -53,6 +53,8 @@ function isEntry(value: unknown): value is Entry {
 export class ImageMemo {
   readonly #entries = new Map<string, Entry>();
   #dirty = false;
+  /** Files a stat or a full check proved in this process. */
+  readonly #proven = new Set<string>();
 
   /** `path`: where it is saved; undefined keeps it in memory only (no CACHE_DIR). */
   private constructor(
@@ -90,9 +92,20 @@ export class ImageMemo {
       return undefined;
     }
     if (!info.isFile() || info.dev !== entry.dev || info.ino !== entry.ino || !knownByStat({ size: entry.bytes, mtimeMs: entry.modifiedMs, hash: '', checkedMs: entry.checkedMs }, info.size, info.mtimeMs)) {
+      this.#proven.delete(file);
       return undefined;
     }
+    this.#proven.add(file);
     return entry;
+  }
+
+  /**
+   * `lookup` without the stat when this memo already proved `file` in this
+   * process: for a one-shot build or export, whose load checked every image
+   * it then copies (a stat per image, not two: 45k fewer at 50k documents).
+   */
+  lookupOnce(file: string, path: string): RememberedImage | undefined {
+    return this.#proven.has(file) ? this.#entries.get(file) : this.lookup(file, path);
   }
 
   /**
@@ -103,6 +116,7 @@ export class ImageMemo {
   remember(file: string, facts: Omit<RememberedImage, 'etag'>, checkedMs: number, etag?: string): void {
     const { mimeType, width, height, bytes, modifiedMs, dev, ino } = facts;
     this.#entries.set(file, { mimeType, width, height, bytes, modifiedMs, dev, ino, checkedMs, ...(etag === undefined ? {} : { etag }) });
+    this.#proven.add(file);
     this.#dirty = true;
   }
 

@@ -332,7 +332,8 @@ export function collectStaticFiles(
     const diskPath = join(contentDir, ...file.split('/'));
     // The asset is fetched by its URL path, still percent-encoded.
     const entryOf = (mimeType: string, etag: string, modifiedMs: number): StaticFileEntry => ({ file: path.slice(1), contentType: mimeType, etag, lastModifiedMs: modifiedMs, cacheControl: MEDIA_CACHE_CONTROL });
-    const known = memo.lookup(file, diskPath);
+    // The load measured this image a moment ago through the same memo: no second stat.
+    const known = memo.lookupOnce(file, diskPath);
     if (known?.etag !== undefined && known.bytes <= site.maxImageBytes) {
       const etag = known.etag;
       let data: Uint8Array | undefined;

@@ -65,6 +65,24 @@ describe('ImageMemo', () => {
     expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
   });
 
+  it('lookupOnce trusts what this memo proved earlier in the process (no second stat), and stats what it did not', () => {
+    const path = put('a.jpeg', FIXTURE_JPEG);
+    const saved = openImageMemo(site, content, cacheDir);
+    remember(saved, 'a.jpeg', path, '"tag"');
+    saved.save();
+    // A new process: the saved entry is not proven yet, so lookupOnce stats and sees the edit.
+    const fresh = openImageMemo(site, content, cacheDir);
+    writeFileSync(path, FIXTURE_PNG);
+    expect(fresh.lookupOnce('img/a.jpeg', path)).toBeUndefined();
+    // Proven by a lookup (the load's), then edited: lookupOnce keeps the load's answer; lookup sees the edit.
+    put('a.jpeg', FIXTURE_JPEG);
+    const memo = openImageMemo(site, content, cacheDir);
+    expect(memo.lookup('img/a.jpeg', path)).toMatchObject({ etag: '"tag"' });
+    writeFileSync(path, FIXTURE_PNG);
+    expect(memo.lookupOnce('img/a.jpeg', path)).toMatchObject({ etag: '"tag"' });
+    expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
+  });
+
   it('checks again a file replaced by another one with the same size and mtime (another inode)', () => {
     const path = put('a.jpeg', FIXTURE_JPEG);
     const memo = ImageMemo.inMemory();
