@@ -2,7 +2,8 @@
  * Date parsing for `date` and `lastMod`. Results are epoch milliseconds and
  * never depend on the machine's time zone (Node and Worker must agree).
  */
-import { isValid, parseISO } from 'date-fns';
+import { isValid } from 'date-fns/isValid';
+import { parseISO } from 'date-fns/parseISO';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP =

@@ -92,6 +92,7 @@ class WorkerPool implements TaskRunner {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private broken: unknown;
+  private closing = false;
 
   constructor(
     private readonly site: SiteConfig,
@@ -107,7 +108,13 @@ class WorkerPool implements TaskRunner {
       });
       worker.on('error', (error) => this.fail(worker, error));
       worker.on('exit', (code) => {
-        if (this.busy.has(worker)) this.fail(worker, new Error(`parse worker exited with code ${code}`));
+        const job = this.busy.get(worker);
+        if (job === undefined) return;
+        // Closed under a batch (the caller gave up, e.g. after a failed write): nothing to redo.
+        if (this.closing) {
+          this.busy.delete(worker);
+          job.failed(new Error('parse threads closed'));
+        } else this.fail(worker, new Error(`parse worker exited with code ${code}`));
       });
       this.idle.push(worker);
     }
@@ -196,6 +203,8 @@ class WorkerPool implements TaskRunner {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    for (const queued of this.queue.splice(0)) queued.failed(new Error('parse threads closed'));
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 }

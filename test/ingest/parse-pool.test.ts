@@ -46,6 +46,14 @@ describe('parse thread heap', () => {
     }
   }, 60_000);
 
+  it('closing the threads under a batch fails that batch instead of redoing it on the calling thread', async () => {
+    const tasks = bodyTasks(6, 512 * 1024);
+    const pool = createRunner(site, tasks.length, 2, 1);
+    const pending = pool.bodies(tasks);
+    await pool.close();
+    await expect(pending).rejects.toThrow('parse threads closed');
+  }, 60_000);
+
   it('the default heap sanitizes documents at the default size cap (2 MiB) on the thread', async () => {
     const tasks = bodyTasks(2, site.maxDocumentBytes - 4096);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
