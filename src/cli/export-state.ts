@@ -7,10 +7,10 @@
  * atomic writes (temp file in the same folder, then rename).
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { lstat, mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { Worker, threadId } from 'node:worker_threads';
 import type { SiteConfig } from '../config/config.ts';
 
 export const MANIFEST_FILE = '.topic-feeds-export.json';
@@ -86,45 +86,87 @@ export interface FolderState {
 }
 
 /**
- * Every entry under `dir`, relative and `/`-separated; folders are walked,
- * other entries listed with their stats. Sync on purpose: a CLI with nothing
- * else to do, and for 10k files several times faster than a promise per lstat.
+ * Lists every entry under `workerData` (relative, `/`-separated; folders are
+ * walked, other entries listed with their lstat) and posts them as flat
+ * arrays. It runs on a thread of its own while the content loads (54k lstat
+ * calls took 0.65 s at 50k documents): plain JavaScript with node: modules
+ * only, so it starts in milliseconds without the TypeScript loader. Sync
+ * calls on that thread: several times faster than a promise per lstat.
  */
-function walk(dir: string, prefix = '', out = new Map<string, { file: boolean; size: number; mtimeMs: number }>()) {
+const WALK_THREAD = `
+const { lstatSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+const { parentPort, workerData: root } = require('node:worker_threads');
+const names = [], kinds = [], sizes = [], mtimes = [];
+function walk(prefix) {
   let entries;
   try {
-    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
+    entries = readdirSync(join(root, prefix), { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && prefix === '') return out;
+    if (error.code === 'ENOENT') return; // gone meanwhile (or no folder at all)
     throw error;
   }
   for (const entry of entries) {
-    const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-    if (entry.isDirectory()) {
-      walk(dir, rel, out);
-      continue;
-    }
+    const rel = prefix === '' ? entry.name : prefix + '/' + entry.name;
+    if (entry.isDirectory()) { walk(rel); continue; }
     let info;
     try {
-      info = lstatSync(join(dir, rel));
+      info = lstatSync(join(root, rel));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // gone meanwhile
+      if (error.code === 'ENOENT') continue;
       throw error;
     }
-    out.set(rel, { file: info.isFile(), size: info.size, mtimeMs: info.mtimeMs });
+    names.push(rel); kinds.push(info.isFile() ? 1 : 0); sizes.push(info.size); mtimes.push(info.mtimeMs);
   }
-  return out;
+}
+walk('');
+parentPort.postMessage({ names, kinds, sizes, mtimes });
+`;
+
+interface WalkedEntry {
+  readonly file: boolean;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+function walkOnThread(dir: string): Promise<Map<string, WalkedEntry>> {
+  return new Promise((done, fail) => {
+    const worker = new Worker(WALK_THREAD, { eval: true, workerData: dir });
+    worker.once('message', (listed: { names: string[]; kinds: number[]; sizes: number[]; mtimes: number[] }) => {
+      const out = new Map<string, WalkedEntry>();
+      listed.names.forEach((name, i) => out.set(name, { file: listed.kinds[i] === 1, size: listed.sizes[i]!, mtimeMs: listed.mtimes[i]! }));
+      done(out);
+    });
+    worker.once('error', fail);
+    worker.once('exit', (code) => fail(new Error(`export folder walk exited with code ${code}`)));
+  });
+}
+
+/** What `inspectFolder` knows at once, and the full check still under way. */
+export interface FolderInspection {
+  /** The earlier export's manifest; undefined for an empty or missing folder. */
+  readonly manifest?: ExportManifest;
+  /** Every file listed and checked against the manifest; rejects with ExportRefused for a file no export wrote. */
+  readonly state: Promise<FolderState>;
 }
 
 /**
  * Reads the output folder and refuses it unless it is missing, empty, or an
  * earlier export of this project: a valid manifest, and no file that the
  * manifest does not list (a temp file of an interrupted write is removed).
- * Nothing is changed before the folder is accepted.
+ * A folder without a valid manifest is refused at once; the walk that looks
+ * for foreign files runs on its own thread while the caller loads content
+ * (`state`). Nothing is changed before the folder is accepted.
  */
-export async function inspectFolder(outDir: string): Promise<FolderState> {
-  const entries = walk(outDir);
-  if (entries.size === 0) return { disk: new Map() };
+export async function inspectFolder(outDir: string): Promise<FolderInspection> {
+  let top: string[];
+  try {
+    top = readdirSync(outDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: Promise.resolve({ disk: new Map() }) };
+    throw error;
+  }
+  if (top.length === 0) return { state: Promise.resolve({ disk: new Map() }) };
   let manifest: ExportManifest | undefined;
   try {
     manifest = parseManifest(await readFile(join(outDir, MANIFEST_FILE), 'utf8'));
@@ -136,22 +178,27 @@ export async function inspectFolder(outDir: string): Promise<FolderState> {
     throw new ExportRefused(`export: ${outDir} is not empty and holds no valid ${MANIFEST_FILE} (not an earlier export of this project); ${hint}`);
   }
   const known = new Set([...Object.keys(manifest.files), ...manifest.claimed]);
-  const foreign: string[] = [];
-  const temps: string[] = [];
-  const disk = new Map<string, DiskFile>();
-  for (const [rel, entry] of entries) {
-    if (rel === MANIFEST_FILE) continue;
-    if (rel.endsWith(TEMP_SUFFIX) && entry.file) temps.push(rel);
-    else if (!known.has(rel) || !entry.file) foreign.push(rel);
-    else disk.set(rel, { size: entry.size, mtimeMs: entry.mtimeMs });
-  }
-  if (foreign.length > 0) {
-    throw new ExportRefused(
-      `export: ${outDir} holds ${foreign.length} file(s) that no earlier export wrote (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); ${hint}`,
-    );
-  }
-  await Promise.all(temps.map((rel) => rm(join(outDir, rel), { force: true })));
-  return { manifest, disk };
+  const state = walkOnThread(outDir).then(async (entries): Promise<FolderState> => {
+    const foreign: string[] = [];
+    const temps: string[] = [];
+    const disk = new Map<string, DiskFile>();
+    for (const [rel, entry] of entries) {
+      if (rel === MANIFEST_FILE) continue;
+      if (rel.endsWith(TEMP_SUFFIX) && entry.file) temps.push(rel);
+      else if (!known.has(rel) || !entry.file) foreign.push(rel);
+      else disk.set(rel, { size: entry.size, mtimeMs: entry.mtimeMs });
+    }
+    if (foreign.length > 0) {
+      throw new ExportRefused(
+        `export: ${outDir} holds ${foreign.length} file(s) that no earlier export wrote (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); ${hint}`,
+      );
+    }
+    await Promise.all(temps.map((rel) => rm(join(outDir, rel), { force: true })));
+    return { manifest, disk };
+  });
+  // Looked at by the caller after its load; a refusal meanwhile must not count as unhandled.
+  state.catch(() => undefined);
+  return { manifest, state };
 }
 
 let tempCounter = 0;

@@ -28,7 +28,7 @@ import type { StaticFileOutput } from '../ingest/media.ts';
 import { collectStaticFiles } from '../ingest/media.ts';
 import type { TaskRunner } from '../ingest/parse-pool.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
-import type { FileCheck, FileOutcome, FileRecord } from './export-state.ts';
+import type { FileCheck, FileOutcome, FileRecord, FolderState } from './export-state.ts';
 import { ExportRefused, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJECT, checkFile, exportStamp, inspectFolder, parseManifest, placeFile, removeFiles, sha1, writeManifest } from './export-state.ts';
 import { EXPORT_FRAGMENT_BUDGET, placeStaticFiles, skipTag, writeRoutes } from './export-write.ts';
 
@@ -129,11 +129,12 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     feedsBefore = await previousFeeds(outDir);
     await rm(outDir, { recursive: true, force: true });
   }
-  // Refuse a foreign folder before any work, and change nothing in it.
-  const state = await inspectFolder(outDir);
-  feedsBefore ??= state.manifest?.feeds ?? {};
+  // Refuse a folder without a manifest before any work, and change nothing in it. The walk that
+  // looks for files no export wrote runs on its own thread during the load.
+  const folder = await inspectFolder(outDir);
+  feedsBefore ??= folder.manifest?.feeds ?? {};
   const stamp = exportStamp(site);
-  const sameStamp = state.manifest?.stamp === stamp;
+  const sameStamp = folder.manifest?.stamp === stamp;
 
   // Fields and index first; content is sanitized below, as the routes need it.
   const { store, runner, report } = await ContentStore.open({
@@ -161,7 +162,9 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   let toRender = 0;
   let loaded: number;
   const checks = new Map<string, FileCheck>();
+  let state: FolderState;
   try {
+    state = await folder.state;
     catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
     // A catalog that does not keep what it renders: memory holds only the routes being written.
     // Item fragments (each item rendered once per format, laid into every page that shows it) in a
@@ -201,7 +204,10 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     await mkdir(outDir, { recursive: true });
     const previousFiles = state.manifest?.files ?? {};
     const claimed = [...new Set([...planned, ...(state.manifest?.claimed ?? [])])].filter((file) => !(file in previousFiles)).sort();
-    await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: false, stamp: state.manifest?.stamp ?? '', files: previousFiles, claimed, feeds: feedsBefore });
+    // With nothing new to claim, the manifest on disk already accepts every file this run can leave (54k records at 50k documents: not written twice).
+    if (state.manifest === undefined || claimed.length > 0) {
+      await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: false, stamp: state.manifest?.stamp ?? '', files: previousFiles, claimed, feeds: feedsBefore });
+    }
 
     // An update: the unchanged routes are done already; only the few changed ones are rendered.
     if (!full) for (const [file, check] of checks) if (check.skip && check.previous) fileDone(file, 'unchanged', check.previous);

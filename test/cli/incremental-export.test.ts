@@ -265,6 +265,37 @@ describe('incremental export (in process)', () => {
     expectSameExport(out, fresh);
   }, 120_000);
 
+  it('recovers from an interrupted run that added no file (the earlier manifest stands): ends equal to a fresh export', async () => {
+    const content = join(root, 'crash-edit', 'content');
+    mkdirSync(content, { recursive: true });
+    writeCorpus(content, 30, GENERATOR.topics);
+    const env = { SITE_URL, FEED_LIMIT: '4' };
+    const out = join(root, 'crash-edit', 'out');
+    await exportSite({ contentDir: content, outDir: out, env, threads: 0 });
+    const file = documentPath(content, 5);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^title: .*$/m, 'title: Edited before a crash'));
+    const changed = { ...env, SITE_TITLE: 'Changed again' };
+    let files = 0;
+    await expect(
+      exportSite({
+        contentDir: content,
+        outDir: out,
+        env: changed,
+        threads: 0,
+        progress: () => {
+          files += 1;
+          if (files === 20) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    // No file was new, so no in-progress manifest was written: the earlier complete one is still there.
+    expect(parseManifest(readFileSync(join(out, MANIFEST_FILE), 'utf8'))?.complete).toBe(true);
+    await exportSite({ contentDir: content, outDir: out, env: changed, threads: 0 });
+    const fresh = join(root, 'crash-edit', 'fresh');
+    await exportSite({ contentDir: content, outDir: fresh, env: changed, threads: 0 });
+    expectSameExport(out, fresh);
+  }, 120_000);
+
   it('parse threads update in place with the same result', async () => {
     const content = join(root, 'threads', 'content');
     mkdirSync(content, { recursive: true });
