@@ -131,8 +131,10 @@ interface WalkedEntry {
 
 function walkOnThread(dir: string): Promise<Map<string, WalkedEntry>> {
   return new Promise((done, fail) => {
-    const worker = new Worker(WALK_THREAD, { eval: true, workerData: dir });
-    worker.once('message', (listed: { names: string[]; kinds: number[]; sizes: number[]; mtimes: number[] }) => {
+    // execArgv: [] keeps the parent's `--import tsx` out of this thread.
+    const worker = new Worker(WALK_THREAD, { eval: true, workerData: dir, execArgv: [] });
+    worker.once('message', (message: unknown) => {
+      const listed = message as { names: string[]; kinds: number[]; sizes: number[]; mtimes: number[] };
       const out = new Map<string, WalkedEntry>();
       listed.names.forEach((name, i) => out.set(name, { file: listed.kinds[i] === 1, size: listed.sizes[i]!, mtimeMs: listed.mtimes[i]! }));
       done(out);
@@ -140,6 +142,14 @@ function walkOnThread(dir: string): Promise<Map<string, WalkedEntry>> {
     worker.once('error', fail);
     worker.once('exit', (code) => fail(new Error(`export folder walk exited with code ${code}`)));
   });
+}
+
+/** Whether `dir` holds anything but folders (a file, a link), at any depth; stops at the first. */
+function holdsAnyFile(dir: string): boolean {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || holdsAnyFile(join(dir, entry.name))) return true;
+  }
+  return false;
 }
 
 /** What `inspectFolder` knows at once, and the full check still under way. */
@@ -166,7 +176,8 @@ export async function inspectFolder(outDir: string): Promise<FolderInspection> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: Promise.resolve({ disk: new Map() }) };
     throw error;
   }
-  if (top.length === 0) return { state: Promise.resolve({ disk: new Map() }) };
+  // Empty, or only empty folders: nothing an export could clash with.
+  if (top.length === 0 || !holdsAnyFile(outDir)) return { state: Promise.resolve({ disk: new Map() }) };
   let manifest: ExportManifest | undefined;
   try {
     manifest = parseManifest(await readFile(join(outDir, MANIFEST_FILE), 'utf8'));

@@ -34,33 +34,47 @@ export function skipTag(catalog: LiveCatalog, route: PublishedRoute): string {
  */
 class WriteQueue {
   private readonly running = new Set<Promise<void>>();
+  /** The first write that failed: thrown by the next `add` or `drain`, whenever it failed. */
+  private failure: { readonly error: unknown } | undefined;
 
   /** Adds a write; resolves once there is room for another. */
   async add(write: Promise<void>): Promise<void> {
-    const tracked: Promise<void> = write.finally(() => this.running.delete(tracked));
-    // Its failure is reported by `add` or `drain`; until one of them looks, it must not count as unhandled.
-    tracked.catch(() => undefined);
+    const tracked: Promise<void> = write.then(
+      () => void this.running.delete(tracked),
+      (error: unknown) => {
+        this.running.delete(tracked);
+        this.failure ??= { error };
+      },
+    );
     this.running.add(tracked);
     if (this.running.size >= WRITES_IN_FLIGHT) await Promise.race(this.running);
+    this.throwFailure();
   }
 
   async drain(): Promise<void> {
     await Promise.all(this.running);
+    this.throwFailure();
   }
 
   /** After a failure: leave no write running behind it (the caller may inspect or retry the folder). */
   async settle(): Promise<void> {
-    await Promise.allSettled(this.running);
+    await Promise.all(this.running);
+  }
+
+  private throwFailure(): void {
+    if (this.failure) throw this.failure.error;
   }
 }
 
 /** A write under way (boxed: an async function would otherwise wait for it), or none for a file left as it is. */
 type Started = { readonly write: Promise<void> } | undefined;
 
-async function writeAll<T>(items: Iterable<T> | AsyncIterable<T>, start: (item: T) => Promise<Started>): Promise<void> {
+/** Writes every item; stops (throwing) at the first failure, or when `stop` is aborted (the other writer of the same run failed). */
+async function writeAll<T>(items: Iterable<T> | AsyncIterable<T>, start: (item: T) => Promise<Started>, stop?: AbortSignal): Promise<void> {
   const queue = new WriteQueue();
   try {
     for await (const item of items) {
+      stop?.throwIfAborted();
       const started = await start(item);
       if (started) await queue.add(started.write);
     }
@@ -83,6 +97,7 @@ export async function writeRoutes(
   checks: ReadonlyMap<string, FileCheck>,
   done: FileDone,
   made = new Set<string>(),
+  stop?: AbortSignal,
 ): Promise<void> {
   await writeAll(routes, async (route) => {
     const check = checks.get(route.file) ?? FRESH;
@@ -93,14 +108,21 @@ export async function writeRoutes(
     const body = await route.representation.body();
     if (!(body instanceof Uint8Array)) throw new Error(`${route.path}: no rendered bytes`);
     return { write: placeFile(outDir, route.file, body, skipTag(catalog, route), check, made).then(({ outcome, record }) => done(route.file, outcome, record)) };
-  });
+  }, stop);
 }
 
 /**
  * Copies the static files (icons, images) under `outDir`, several at once;
  * one whose bytes' ETag matches an intact earlier copy is not even read.
  */
-export async function placeStaticFiles(files: readonly StaticFileOutput[], outDir: string, checkOf: (file: StaticFileOutput) => FileCheck, done: FileDone, made = new Set<string>()): Promise<void> {
+export async function placeStaticFiles(
+  files: readonly StaticFileOutput[],
+  outDir: string,
+  checkOf: (file: StaticFileOutput) => FileCheck,
+  done: FileDone,
+  made = new Set<string>(),
+  stop?: AbortSignal,
+): Promise<void> {
   await writeAll(files, async (file) => {
     const check = checkOf(file);
     if (check.skip && check.previous) {
@@ -108,5 +130,5 @@ export async function placeStaticFiles(files: readonly StaticFileOutput[], outDi
       return undefined;
     }
     return { write: placeFile(outDir, file.outFile, file.bytes, file.entry.etag, check, made).then(({ outcome, record }) => done(file.outFile, outcome, record)) };
-  });
+  }, stop);
 }

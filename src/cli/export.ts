@@ -89,6 +89,8 @@ const FULL_RENDER_SHARE = 0.2;
  */
 async function* fullRender(catalog: LiveCatalog, store: ContentStore, runner: TaskRunner, options?: SweepOptions): AsyncGenerator<PublishedRoute> {
   const steps = archiveSweep(catalog);
+  // The sweep asks in batches smaller than the pool's threshold: start the threads for its total.
+  runner.expect(new Set(steps.flatMap((step) => step.items.map((document) => document.file))).size);
   const sweep = new ContentSweep(
     { hold: (files) => store.hold(files, runner), release: (files) => store.release(files) },
     steps.map((step) => step.items.map((document) => document.file)),
@@ -212,12 +214,19 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     // An update: the unchanged routes are done already; only the few changed ones are rendered.
     if (!full) for (const [file, check] of checks) if (check.skip && check.previous) fileDone(file, 'unchanged', check.previous);
     // The icon and images are copied while the routes render (one waits on the disk, the other on this thread).
+    // The first failure stops the other writer too; both have settled before it is thrown.
     const made = new Set<string>();
+    const stop = new AbortController();
+    const stopOnFailure = (error: unknown): never => {
+      stop.abort(error);
+      throw error;
+    };
     const outcomes = await Promise.allSettled([
-      writeRoutes(streaming, full ? fullRender(streaming, store, runner, options.sweep) : changedRoutes, outDir, checks, fileDone, made),
-      placeStaticFiles(staticFiles, outDir, (file) => checkFile(state, file.outFile, file.entry.etag, true), fileDone, made),
+      writeRoutes(streaming, full ? fullRender(streaming, store, runner, options.sweep) : changedRoutes, outDir, checks, fileDone, made, stop.signal).catch(stopOnFailure),
+      placeStaticFiles(staticFiles, outDir, (file) => checkFile(state, file.outFile, file.entry.etag, true), fileDone, made, stop.signal).catch(stopOnFailure),
     ]);
-    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw stop.signal.reason ?? failed.reason;
   } finally {
     store.close();
     await runner.close();

@@ -28,6 +28,8 @@ export interface TaskRunner {
   scan(tasks: readonly ScanTask[]): Promise<{ results: ScanResult[]; timings: TaskTimings }>;
   bodies(tasks: readonly BodyTask[]): Promise<{ results: (DocumentContent | undefined)[]; timings: TaskTimings }>;
   close(): Promise<void>;
+  /** About `tasks` tasks are coming in smaller batches: start threads now if that many need them. */
+  expect(tasks: number): void;
 }
 
 /** Below this many files, inline is faster than starting workers. */
@@ -50,6 +52,7 @@ export function inlineRunner(site: SiteConfig): TaskRunner {
       return { results: tasks.map((task) => renderBodyTask(task, site, timings)), timings };
     },
     async close() {},
+    expect() {},
   };
 }
 
@@ -126,7 +129,7 @@ class WorkerPool implements TaskRunner {
 
   private fail(worker: Worker, error: unknown): void {
     if (this.broken === undefined && (error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      console.warn('a parse thread ran out of heap (PARSE_THREAD_LIMITS); its batch is redone on the main thread');
+      console.warn('a parse thread ran out of heap (PARSE_THREAD_LIMITS); its work is redone on the main thread');
     }
     this.broken ??= error;
     const job = this.busy.get(worker);
@@ -202,6 +205,8 @@ class WorkerPool implements TaskRunner {
     return { results, timings };
   }
 
+  expect(): void {}
+
   async close(): Promise<void> {
     this.closing = true;
     for (const queued of this.queue.splice(0)) queued.failed(new Error('parse threads closed'));
@@ -239,5 +244,6 @@ export function demandRunner(site: SiteConfig, threads = defaultThreads(), minFi
     scan: (tasks) => pick(tasks.length).scan(tasks),
     bodies: (tasks) => pick(tasks.length).bodies(tasks),
     close: async () => pool?.close(),
+    expect: (tasks) => void pick(tasks),
   };
 }

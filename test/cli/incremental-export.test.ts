@@ -225,6 +225,14 @@ describe('incremental export (CLI)', () => {
     expect(site.run(foreign, ['--clean']).status).toBe(0);
     expect(readFileSync(join(foreign, 'index.html'), 'utf8')).not.toBe('<p>my site</p>');
   }, 120_000);
+
+  it('takes a folder that holds only empty folders as empty', () => {
+    const hollow = join(site.base, 'hollow');
+    mkdirSync(join(hollow, 'a', 'b'), { recursive: true });
+    const run = site.run(hollow);
+    expect(run.status, run.stderr).toBe(0);
+    expect(filesUnder(hollow)).toContain('rss.xml');
+  }, 120_000);
 });
 
 describe('incremental export (in process)', () => {

@@ -114,11 +114,4 @@ describe('ContentSweep', () => {
     // 'c' was requested ahead and failed then; the failure surfaces here, not as an unhandled rejection.
     await expect(sweep.before(2)).rejects.toThrow('cannot read c');
   });
-
-  it('an empty archive holds nothing', async () => {
-    const holder = recordingHolder(['w']);
-    const sweep = new ContentSweep(holder, [], new Set(['w']));
-    sweep.start();
-    expect(holder.made.size).toBe(0);
-  });
 });

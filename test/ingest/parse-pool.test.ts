@@ -11,6 +11,9 @@ import type { BodyTask } from '../../src/ingest/parse-tasks.ts';
 import { createRunner, inlineRunner } from '../../src/ingest/parse-pool.ts';
 
 const site = parseSiteConfig({ SITE_URL: 'https://feeds.example.org' });
+/** Documents up to 64 MiB, for batches bigger than a small thread heap. */
+const bigSite = parseSiteConfig({ SITE_URL: 'https://feeds.example.org', MAX_DOCUMENT_BYTES: String(64 * 1024 * 1024) });
+const SMALL_HEAP = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 };
 let dir: string;
 
 beforeAll(() => {
@@ -31,14 +34,15 @@ function bodyTasks(count: number, bytes: number): BodyTask[] {
 
 describe('parse thread heap', () => {
   it('a batch that outgrows a thread’s heap is redone on the calling thread: same content, and a warning', async () => {
-    const tasks = bodyTasks(3, 1024 * 1024);
+    // Room to start (the next test's small batch passes with the same limits), not for this batch.
+    const tasks = bodyTasks(3, 8 * 1024 * 1024);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const tiny = createRunner(site, tasks.length, 2, 1, { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 });
+    const tiny = createRunner(bigSite, tasks.length, 2, 1, SMALL_HEAP);
     try {
       const { results } = await tiny.bodies(tasks);
-      const expected = (await inlineRunner(site).bodies(tasks)).results;
+      const expected = (await inlineRunner(bigSite).bodies(tasks)).results;
       expect(results).toEqual(expected);
-      expect(results.every((content) => content !== undefined && content.contentHtml.length > 100_000)).toBe(true);
+      expect(results.every((content) => content !== undefined && content.contentHtml.length > 1_000_000)).toBe(true);
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('ran out of heap'));
     } finally {
       warn.mockRestore();
@@ -46,12 +50,26 @@ describe('parse thread heap', () => {
     }
   }, 60_000);
 
+  it('with the same small heap, a thread starts and sanitizes a small batch itself (no warning)', async () => {
+    const tasks = bodyTasks(3, 16 * 1024);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const small = createRunner(bigSite, tasks.length, 2, 1, SMALL_HEAP);
+    try {
+      const { results } = await small.bodies(tasks);
+      expect(results.every((content) => content !== undefined)).toBe(true);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      await small.close();
+    }
+  }, 60_000);
+
   it('closing the threads under a batch fails that batch instead of redoing it on the calling thread', async () => {
     const tasks = bodyTasks(6, 512 * 1024);
     const pool = createRunner(site, tasks.length, 2, 1);
-    const pending = pool.bodies(tasks);
+    const failed = expect(pool.bodies(tasks)).rejects.toThrow('parse threads closed');
     await pool.close();
-    await expect(pending).rejects.toThrow('parse threads closed');
+    await failed;
   }, 60_000);
 
   it('the default heap sanitizes documents at the default size cap (2 MiB) on the thread', async () => {

@@ -1,0 +1,55 @@
+/**
+ * The export's writers: every failure of a write surfaces (never a success
+ * report over a missing file), and a run's other writer stops on it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FileCheck } from '../../src/cli/export-state.ts';
+import { placeStaticFiles } from '../../src/cli/export-write.ts';
+import type { StaticFileOutput } from '../../src/ingest/media.ts';
+
+const FRESH: FileCheck = { intact: false, skip: false };
+let out: string;
+
+beforeEach(() => {
+  out = mkdtempSync(join(tmpdir(), 'topic-feeds-write-'));
+});
+afterEach(() => rmSync(out, { recursive: true, force: true }));
+
+function staticFile(outFile: string): StaticFileOutput {
+  return {
+    path: `/${outFile}`,
+    outFile,
+    bytes: new TextEncoder().encode(`bytes of ${outFile}`),
+    entry: { file: outFile, contentType: 'image/png', etag: `"${outFile}"`, lastModifiedMs: 0, cacheControl: 'public, max-age=60' },
+  };
+}
+
+describe('placeStaticFiles', () => {
+  it('fails when one write fails, however early it failed and however many writes follow it', async () => {
+    // `media` is a file, so nothing can be written under it.
+    writeFileSync(join(out, 'media'), 'not a folder');
+    const files = [staticFile('media/a.png'), ...Array.from({ length: 60 }, (_, i) => staticFile(`ok/${i}.png`))];
+    const done: string[] = [];
+    await expect(placeStaticFiles(files, out, () => FRESH, (file) => done.push(file))).rejects.toThrow();
+    expect(done).not.toContain('media/a.png');
+  });
+
+  it('writes nothing once the run’s other writer failed (the stop signal)', async () => {
+    const stop = new AbortController();
+    stop.abort(new Error('the routes failed'));
+    await expect(placeStaticFiles([staticFile('ok/a.png')], out, () => FRESH, () => undefined, new Set(), stop.signal)).rejects.toThrow('the routes failed');
+    expect(existsSync(join(out, 'ok'))).toBe(false);
+  });
+
+  it('writes every file when nothing fails', async () => {
+    mkdirSync(join(out, 'ok'));
+    const files = Array.from({ length: 40 }, (_, i) => staticFile(`ok/${i}.png`));
+    const done: string[] = [];
+    await placeStaticFiles(files, out, () => FRESH, (file) => done.push(file));
+    expect(done.sort()).toEqual(files.map((file) => file.outFile).sort());
+    expect(readdirSync(join(out, 'ok'))).toHaveLength(40);
+  });
+});
