@@ -72,8 +72,9 @@ export function spawnModuleWorker(entry: URL, workerData: unknown, resourceLimit
 /**
  * Heap of one parse thread. A batch is 200 documents, and the thread keeps
  * nothing between batches; uncapped, V8 let each thread's heap grow to
- * hundreds of MB of garbage over a 50k load or export (at 10k, the export's
- * peak fell from 699 to 623 MB with this cap, at the same speed). A batch
+ * hundreds of MB of garbage over a 50k load or export (at 10k, a 64 MB cap
+ * took the export's peak from 699 to 623 MB at the same speed; 96 MB leaves
+ * room for documents near the 2 MiB default size cap). A batch
  * that needs more (very large documents) ends the thread and is redone on
  * the calling thread: slower, nothing lost.
  */
