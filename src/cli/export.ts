@@ -89,14 +89,14 @@ const FULL_RENDER_SHARE = 0.2;
  */
 async function* fullRender(catalog: LiveCatalog, store: ContentStore, runner: TaskRunner, options?: SweepOptions): AsyncGenerator<PublishedRoute> {
   const steps = archiveSweep(catalog);
-  // The sweep asks in batches smaller than the pool's threshold: start the threads for its total.
-  runner.expect(new Set(steps.flatMap((step) => step.items.map((document) => document.file))).size);
   const sweep = new ContentSweep(
     { hold: (files) => store.hold(files, runner), release: (files) => store.release(files) },
     steps.map((step) => step.items.map((document) => document.file)),
     store.heldFiles,
     options,
   );
+  // The sweep asks in batches smaller than the pool's threshold: start the threads for its total.
+  runner.expect(sweep.toMake);
   sweep.start();
   yield* currentRoutes(catalog);
   for (const [i, step] of steps.entries()) {

@@ -286,16 +286,7 @@ export class ContentStore {
       }
     }
     this.pinned = pinned;
-    const missing: Entry[] = [];
-    for (const file of pinned) {
-      const entry = this.entries.get(file);
-      if (!entry || entry.content) continue;
-      const loose = this.loose.get(file);
-      if (loose) {
-        entry.content = loose;
-        this.loose.delete(file);
-      } else missing.push(entry);
-    }
+    const missing = this.withoutContent(pinned);
     await this.fill(missing, runner);
     return missing.length;
   }
@@ -305,19 +296,8 @@ export class ContentStore {
    * a static build's sweep over its archive pages (content-sweep.ts).
    */
   async hold(files: readonly string[], runner: TaskRunner): Promise<void> {
-    const missing: Entry[] = [];
-    for (const file of files) {
-      const entry = this.entries.get(file);
-      if (!entry) continue;
-      this.pinned.add(file);
-      if (entry.content) continue;
-      const loose = this.loose.get(file);
-      if (loose) {
-        entry.content = loose;
-        this.loose.delete(file);
-      } else missing.push(entry);
-    }
-    await this.fill(missing, runner);
+    for (const file of files) if (this.entries.has(file)) this.pinned.add(file);
+    await this.fill(this.withoutContent(files), runner);
   }
 
   /** Drops the content of `files`; it is made again on a later read. */
@@ -333,6 +313,21 @@ export class ContentStore {
   /** Files whose content is kept (the windows pinned, and what `hold` holds). */
   get heldFiles(): ReadonlySet<string> {
     return this.pinned;
+  }
+
+  /** The entries of `files` that still need content once loose content is taken back. */
+  private withoutContent(files: Iterable<string>): Entry[] {
+    const missing: Entry[] = [];
+    for (const file of files) {
+      const entry = this.entries.get(file);
+      if (!entry || entry.content) continue;
+      const loose = this.loose.get(file);
+      if (loose) {
+        entry.content = loose;
+        this.loose.delete(file);
+      } else missing.push(entry);
+    }
+    return missing;
   }
 
   private async fill(missing: readonly Entry[], runner: TaskRunner): Promise<void> {

@@ -75,6 +75,11 @@ export class ContentSweep {
     if (open.length > 0) this.chunks.push(open);
   }
 
+  /** Documents the sweep will have made (those not held before it). */
+  get toMake(): number {
+    return this.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  }
+
   /** Starts making the first pages' content (call before rendering the routes that come first). */
   start(): void {
     this.request(this.ahead - 1);

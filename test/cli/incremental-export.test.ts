@@ -235,6 +235,16 @@ describe('incremental export (CLI)', () => {
   }, 120_000);
 });
 
+/** An export that dies after `files` files were handled (the progress callback throws, as a kill would stop it). */
+async function exportKilledAfter(files: number, contentDir: string, outDir: string, env: Record<string, string>): Promise<void> {
+  let handled = 0;
+  const progress = (): void => {
+    handled += 1;
+    if (handled === files) throw new Error('killed');
+  };
+  await expect(exportSite({ contentDir, outDir, env, threads: 0, progress })).rejects.toThrow('killed');
+}
+
 describe('incremental export (in process)', () => {
   it('recovers from an interrupted run: the half-updated folder is accepted and ends equal to a fresh export', async () => {
     const content = join(root, 'crash', 'content');
@@ -250,19 +260,7 @@ describe('incremental export (in process)', () => {
     if (added.image) writeFileSync(join(content, added.image.relativePath), added.image.bytes);
     rmSync(documentPath(content, 2));
     const changed = { ...env, SITE_TITLE: 'Changed' };
-    let files = 0;
-    await expect(
-      exportSite({
-        contentDir: content,
-        outDir: out,
-        env: changed,
-        threads: 0,
-        progress: () => {
-          files += 1;
-          if (files === 20) throw new Error('killed');
-        },
-      }),
-    ).rejects.toThrow('killed');
+    await exportKilledAfter(20, content, out, changed);
     expect(parseManifest(readFileSync(join(out, MANIFEST_FILE), 'utf8'))?.complete).toBe(false);
     // A temp file of a write cut short.
     writeFileSync(join(out, `rss.xml.999-0-1${TEMP_SUFFIX}`), 'half');
@@ -283,19 +281,7 @@ describe('incremental export (in process)', () => {
     const file = documentPath(content, 5);
     writeFileSync(file, readFileSync(file, 'utf8').replace(/^title: .*$/m, 'title: Edited before a crash'));
     const changed = { ...env, SITE_TITLE: 'Changed again' };
-    let files = 0;
-    await expect(
-      exportSite({
-        contentDir: content,
-        outDir: out,
-        env: changed,
-        threads: 0,
-        progress: () => {
-          files += 1;
-          if (files === 20) throw new Error('killed');
-        },
-      }),
-    ).rejects.toThrow('killed');
+    await exportKilledAfter(20, content, out, changed);
     // No file was new, so no in-progress manifest was written: the earlier complete one is still there.
     expect(parseManifest(readFileSync(join(out, MANIFEST_FILE), 'utf8'))?.complete).toBe(true);
     await exportSite({ contentDir: content, outDir: out, env: changed, threads: 0 });

@@ -63,8 +63,10 @@ describe('ContentSweep', () => {
   it('holds each page’s documents when it renders, makes each document once, and drops it after its last page', async () => {
     const steps = pages(2000, 6, 20);
     const holder = recordingHolder();
-    await run(new ContentSweep(holder, steps, new Set(), { batch: 25, lookahead: 100 }), steps, holder);
+    const sweep = new ContentSweep(holder, steps, new Set(), { batch: 25, lookahead: 100 });
     const all = new Set(steps.flat());
+    expect(sweep.toMake).toBe(all.size);
+    await run(sweep, steps, holder);
     expect(holder.made.size).toBe(all.size);
     expect([...holder.made.values()].every((times) => times === 1)).toBe(true);
     expect(holder.held.size).toBe(0);
@@ -76,6 +78,7 @@ describe('ContentSweep', () => {
     const steps = [['a', 'b'], ['c', 'd'], ['e', 'a']];
     const holder = recordingHolder(['a', 'w']);
     const sweep = new ContentSweep(holder, steps, new Set(['a', 'w']), { batch: 1, lookahead: 1 });
+    expect(sweep.toMake).toBe(4); // b, c, d, e: 'a' is held already
     sweep.start();
     expect(holder.held.has('w')).toBe(true);
     await sweep.before(0);

@@ -6,7 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ResourceLimits } from 'node:worker_threads';
+import type { SiteConfig } from '../../src/config/config.ts';
 import { parseSiteConfig } from '../../src/config/config.ts';
+import type { DocumentContent } from '../../src/content/load.ts';
 import type { BodyTask } from '../../src/ingest/parse-tasks.ts';
 import { createRunner, inlineRunner } from '../../src/ingest/parse-pool.ts';
 
@@ -32,36 +35,33 @@ function bodyTasks(count: number, bytes: number): BodyTask[] {
   });
 }
 
+/** Sanitizes `tasks` on a fresh pool of two threads with `limits`; the content and what was warned. */
+async function sanitizeOnThreads(tasks: readonly BodyTask[], forSite: SiteConfig, limits?: ResourceLimits): Promise<{ results: (DocumentContent | undefined)[]; warnings: string[] }> {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const pool = createRunner(forSite, tasks.length, 2, 1, limits);
+  try {
+    const { results } = await pool.bodies(tasks);
+    return { results, warnings: warn.mock.calls.map((call) => String(call[0])) };
+  } finally {
+    warn.mockRestore();
+    await pool.close();
+  }
+}
+
 describe('parse thread heap', () => {
   it('a batch that outgrows a thread’s heap is redone on the calling thread: same content, and a warning', async () => {
     // Room to start (the next test's small batch passes with the same limits), not for this batch.
     const tasks = bodyTasks(3, 8 * 1024 * 1024);
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const tiny = createRunner(bigSite, tasks.length, 2, 1, SMALL_HEAP);
-    try {
-      const { results } = await tiny.bodies(tasks);
-      const expected = (await inlineRunner(bigSite).bodies(tasks)).results;
-      expect(results).toEqual(expected);
-      expect(results.every((content) => content !== undefined && content.contentHtml.length > 1_000_000)).toBe(true);
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining('ran out of heap'));
-    } finally {
-      warn.mockRestore();
-      await tiny.close();
-    }
+    const { results, warnings } = await sanitizeOnThreads(tasks, bigSite, SMALL_HEAP);
+    expect(results).toEqual((await inlineRunner(bigSite).bodies(tasks)).results);
+    expect(results.every((content) => content !== undefined && content.contentHtml.length > 1_000_000)).toBe(true);
+    expect(warnings).toEqual([expect.stringContaining('ran out of heap')]);
   }, 60_000);
 
   it('with the same small heap, a thread starts and sanitizes a small batch itself (no warning)', async () => {
-    const tasks = bodyTasks(3, 16 * 1024);
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const small = createRunner(bigSite, tasks.length, 2, 1, SMALL_HEAP);
-    try {
-      const { results } = await small.bodies(tasks);
-      expect(results.every((content) => content !== undefined)).toBe(true);
-      expect(warn).not.toHaveBeenCalled();
-    } finally {
-      warn.mockRestore();
-      await small.close();
-    }
+    const { results, warnings } = await sanitizeOnThreads(bodyTasks(3, 16 * 1024), bigSite, SMALL_HEAP);
+    expect(results.every((content) => content !== undefined)).toBe(true);
+    expect(warnings).toEqual([]);
   }, 60_000);
 
   it('closing the threads under a batch fails that batch instead of redoing it on the calling thread', async () => {
@@ -73,16 +73,8 @@ describe('parse thread heap', () => {
   }, 60_000);
 
   it('the default heap sanitizes documents at the default size cap (2 MiB) on the thread', async () => {
-    const tasks = bodyTasks(2, site.maxDocumentBytes - 4096);
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const pool = createRunner(site, tasks.length, 2, 1);
-    try {
-      const { results } = await pool.bodies(tasks);
-      expect(results.every((content) => content !== undefined && content.contentHtml.includes('Item 1') !== content.contentHtml.includes('Item 0'))).toBe(true);
-      expect(warn).not.toHaveBeenCalled();
-    } finally {
-      warn.mockRestore();
-      await pool.close();
-    }
+    const { results, warnings } = await sanitizeOnThreads(bodyTasks(2, site.maxDocumentBytes - 4096), site);
+    expect(results.every((content) => content !== undefined && content.contentHtml.includes('Item 1') !== content.contentHtml.includes('Item 0'))).toBe(true);
+    expect(warnings).toEqual([]);
   }, 60_000);
 });
