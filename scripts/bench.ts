@@ -492,6 +492,9 @@ async function measureThroughput(dir: string, cacheDir: string, rounds: number):
 // ---------------------------------------------------------------------------
 // 3. One changed document
 
+/** Edits per run: the first few after a start pay JIT warm-up, so a median over 7 moved with them. */
+const UPDATE_EDITS = 20;
+
 interface UpdateMeasure {
   readonly endToEndMs: number[];
   readonly applyMs: number[];
@@ -516,7 +519,7 @@ async function measureUpdate(dir: string, cacheDir: string): Promise<UpdateMeasu
     original = readFileSync(file, 'utf8');
     if (original !== generated.text) throw new Error(`${file} is not generated document ${index}`);
     const path = `/topic/${slug}/rss.xml`;
-    for (let edit = 1; edit <= 7; edit += 1) {
+    for (let edit = 1; edit <= UPDATE_EDITS; edit += 1) {
       await waitIdle(server.pid);
       const before = header(await fetchRaw(port, path), 'etag') ?? '';
       const marker = `Bench edit ${edit} ${Date.now()}`;
@@ -834,7 +837,7 @@ async function main(): Promise<void> {
         ),
         '',
       );
-      targets.push([`One changed document, ${largest}`, '<= 100 ms', `${median(measured.endToEndMs).toFixed(0)} ms median, ${Math.max(...measured.endToEndMs).toFixed(0)} ms max`, Math.max(...measured.endToEndMs) <= 100]);
+      targets.push([`One changed document, ${largest}`, '<= 50 ms median (issue 11)', `${median(measured.endToEndMs).toFixed(0)} ms median, ${Math.max(...measured.endToEndMs).toFixed(0)} ms max`, median(measured.endToEndMs) <= 50]);
     }
 
     if (only.has('export')) {

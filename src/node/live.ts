@@ -7,7 +7,7 @@ import type { SiteConfig } from '../config/config.ts';
 import type { Problem } from '../content/document.ts';
 import type { LoadReport, StoreOptions } from '../ingest/content-store.ts';
 import { ContentStore } from '../ingest/content-store.ts';
-import type { RenderStore, StoredRender } from '../ingest/render-store.ts';
+import type { RenderStore } from '../ingest/render-store.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import type { SubscriberTotals } from '../publish/subscribers.ts';
 import { pathsOfTopics, topicOfPath } from '../publish/routes.ts';
@@ -38,12 +38,12 @@ export interface WarmReport {
   readonly coldTopics: number;
   readonly routes: number;
   readonly rendered: number;
-  /** Fixed routes filled from the render store (no render, no compression). */
-  readonly fromStore: number;
   /**
-   * Other routes the last run served (archive pages) filled from the render
-   * store after the fixed ones (first warm-up only; never rendered here).
+   * Fixed routes the render store holds: not rendered nor compressed, and not
+   * read either until a request needs their bytes.
    */
+  readonly fromStore: number;
+  /** Other routes the last run served (archive pages) that the store holds (first warm-up only). */
   readonly servedFromStore: number;
   readonly renderMs: number;
   readonly compressMs: number;
@@ -86,8 +86,8 @@ export class LiveSite {
   private snapshot: Snapshot;
   private warming: Promise<WarmReport> | undefined;
   private pinning: ReturnType<typeof setTimeout> | undefined;
-  /** The first warm-up also fills, from the store, the other routes the last run served. */
-  private restoreServed = true;
+  /** The first warm-up also counts the other routes the last run served that the store holds. */
+  private countServed = true;
   /** Topics whose routes every warm-up covers (at most `budget`); the rest are served on demand. */
   private readonly warmTopics: Set<string>;
   private warmPathCache: { index: TopicIndex; version: number; paths: readonly string[] } | undefined;
@@ -239,7 +239,7 @@ export class LiveSite {
    * Fills the warm routes of the current snapshot (site-wide ones and the
    * warm topics', `warmPaths`), `first` before them: those whose validators
    * did not change are carried over, those the render store has (by ETag)
-   * are read from it, the rest are rendered and compressed (and saved to the
+   * are left to it (read on their first request), the rest are rendered and compressed (and saved to the
    * store), a few at a time so requests are served in between. A newer
    * snapshot stops an older warm-up.
    */
@@ -250,28 +250,11 @@ export class LiveSite {
       let rendered = 0;
       let fromStore = 0;
       let routes = 0;
-      const paths = [...new Set([...first, ...this.warmPathsOf(catalog)])];
+      const firstPaths = [...new Set(first)];
+      const paths = [...new Set([...firstPaths, ...this.warmPathsOf(catalog)])];
       let topics = 0;
       for (const slug of this.warmTopics) if (catalog.index.topics.has(slug)) topics += 1;
       const coldTopics = catalog.index.topics.size - topics;
-      // The store's reads all start now (a few run at once); the loop below takes them in order.
-      // Only ETags the store knows are read (a miss costs no I/O), and the lookups yield like the
-      // renders below: after an edit, requests for the changed feeds must not wait behind 600 lookups.
-      const stored = new Map<string, Promise<StoredRender | undefined>>();
-      let sliceStart = performance.now();
-      if (this.renderStore) {
-        await this.renderStore.whenScanned();
-        for (const path of paths) {
-          if (this.snapshot.table !== table) break;
-          const slot = table.lookup(path);
-          if (slot && !slot.rendered && this.renderStore.has(slot.etag)) stored.set(path, this.renderStore.get(slot.etag).catch(() => undefined));
-          if (performance.now() - sliceStart > 10) {
-            await yieldToRequests();
-            sliceStart = performance.now();
-          }
-        }
-      }
-      sliceStart = performance.now();
       // Compression runs on the libuv pool while this thread renders the next routes.
       const compressions: Promise<void>[] = [];
       let active = 0;
@@ -286,39 +269,48 @@ export class LiveSite {
           waiting.shift()?.();
         }
       };
-      for (const path of paths) {
-        if (this.snapshot.table !== table) break;
-        const slot = table.lookup(path);
-        if (!slot) continue;
-        routes += 1;
-        const hit = stored.has(path) ? await stored.get(path) : undefined;
-        if (hit && slot.restore(hit)) {
-          fromStore += 1;
-          continue;
-        }
-        if (!slot.rendered) {
-          try {
-            const renderStarted = performance.now();
-            slot.render(!compress);
-            this.onRender?.(performance.now() - renderStarted);
-            rendered += 1;
-          } catch (error) {
-            console.error(`render failed for ${path}`, error);
+      const fill = async (batch: readonly string[], sliceMs: number): Promise<void> => {
+        await this.renderStore?.whenScanned();
+        let sliceStart = performance.now();
+        for (const path of batch) {
+          if (this.snapshot.table !== table) return;
+          const slot = table.lookup(path);
+          if (!slot) continue;
+          routes += 1;
+          // Stored bytes stay on disk until a request needs them: a poller holding this version
+          // gets its 304 from the validators, and a first 200 reads and verifies one entry.
+          if (!slot.rendered && this.renderStore?.has(slot.etag)) {
+            fromStore += 1;
             continue;
           }
+          if (!slot.rendered) {
+            try {
+              const renderStarted = performance.now();
+              slot.render(!compress);
+              this.onRender?.(performance.now() - renderStarted);
+              rendered += 1;
+            } catch (error) {
+              console.error(`render failed for ${path}`, error);
+              continue;
+            }
+          }
+          if (compress && !slot.compressed) compressions.push(compressSlot(slot));
+          if (performance.now() - sliceStart > sliceMs) {
+            await yieldToRequests();
+            sliceStart = performance.now();
+          }
         }
-        if (compress && !slot.compressed) compressions.push(compressSlot(slot));
-        if (performance.now() - sliceStart > 10) {
-          await yieldToRequests();
-          sliceStart = performance.now();
-        }
-      }
+      };
+      // After an edit, the changed routes are rendered before the other ~600 are even looked up,
+      // yielding after each: a poller of a changed feed waits behind one render at most.
+      await fill(firstPaths, 0);
+      await fill(paths.slice(firstPaths.length), 10);
       // Routes the previous snapshot served (archives) are carried over when unchanged.
       for (const path of table.inheritedPaths()) table.lookup(path);
       table.forgetPrevious();
       const renderMs = performance.now() - started;
       onRendered?.({ topics, coldTopics, routes, rendered, fromStore, servedFromStore: 0, renderMs, compressMs: 0 });
-      const servedFromStore = await this.restoreServedPaths(table, new Set(paths));
+      const servedFromStore = this.snapshot.table === table ? this.storedServedPaths(table, new Set(paths)) : 0;
       await Promise.all(compressions);
       return { topics, coldTopics, routes, rendered, fromStore, servedFromStore, renderMs, compressMs: performance.now() - started - renderMs };
     };
@@ -328,34 +320,29 @@ export class LiveSite {
   }
 
   /**
-   * Fills the routes the last run served beyond `fixed` (archive pages) from
-   * the store, once, for the overall feed and warm topics; a cold topic's are
-   * read from the store on their first request. How many were filled.
+   * How many routes the last run served beyond `fixed` (archive pages of the
+   * overall feed and warm topics) the store holds: each is a read away, like
+   * the fixed ones. Counted once, at the first warm-up.
    */
-  private async restoreServedPaths(table: FastTable, fixed: ReadonlySet<string>): Promise<number> {
+  private storedServedPaths(table: FastTable, fixed: ReadonlySet<string>): number {
     const store = this.renderStore;
-    if (!store || !this.restoreServed) return 0;
-    this.restoreServed = false;
-    const reads: [Slot, Promise<StoredRender | undefined>][] = [];
+    if (!store || !this.countServed) return 0;
+    this.countServed = false;
+    let stored = 0;
     for (const path of this.servedLastRun) {
-      if (fixed.has(path) || this.snapshot.table !== table) continue;
+      if (fixed.has(path)) continue;
       const slug = topicOfPath(path);
       if (slug !== undefined && !this.warmTopics.has(slug)) continue;
       const slot = table.lookup(path);
-      if (slot && !slot.rendered && store.has(slot.etag)) reads.push([slot, store.get(slot.etag).catch(() => undefined)]);
+      if (slot && !slot.rendered && store.has(slot.etag)) stored += 1;
     }
-    let filled = 0;
-    for (const [slot, read] of reads) {
-      const hit = await read;
-      if (hit && slot.restore(hit)) filled += 1;
-    }
-    return filled;
+    return stored;
   }
 
   /**
    * Tells the render store which routes requests were answered for (this run's
    * first, then the runs before), for the next start: its warm-up takes their
-   * topics first, and fills their archive pages (`restoreServedPaths`).
+   * topics first.
    */
   async saveServedPaths(): Promise<void> {
     if (!this.renderStore) return;
