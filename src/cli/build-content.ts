@@ -23,6 +23,7 @@ import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
 import { collectStaticFiles, writeStaticFiles } from '../ingest/media.ts';
 import { openImageMemo } from '../ingest/image-memo.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
+import { installNativeDigest } from '../node/native-digest.ts';
 
 export const DEFAULT_ASSETS_THRESHOLD = 1000;
 const SAVE_CACHE_AFTER_PARSED = 50;
@@ -101,6 +102,7 @@ async function writeAtomically(path: string, bytes: Uint8Array | string): Promis
 }
 
 export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
+  installNativeDigest();
   const site = parseSiteConfig(options.env);
   const assetsDir = join(options.outDir, 'assets');
   const previous = await previousManifest(assetsDir);

@@ -31,6 +31,7 @@ import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import type { FileCheck, FileOutcome, FileRecord, FolderState } from './export-state.ts';
 import { ExportRefused, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJECT, checkFile, exportStamp, inspectFolder, parseManifest, placeFile, removeFiles, sha1, writeManifest } from './export-state.ts';
 import { EXPORT_FRAGMENT_BUDGET, placeStaticFiles, skipTag, writeRoutes } from './export-write.ts';
+import { installNativeDigest } from '../node/native-digest.ts';
 
 export { ExportRefused, MANIFEST_FILE } from './export-state.ts';
 
@@ -123,6 +124,7 @@ async function previousFeeds(outDir: string): Promise<Readonly<Record<string, st
  * are gone are removed. Throws `ExportRefused` for any other folder.
  */
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
+  installNativeDigest();
   const started = performance.now();
   const site = parseSiteConfig(options.env);
   const outDir = options.outDir;

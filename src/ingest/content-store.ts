@@ -4,7 +4,7 @@
  * sanitized content of the documents that some feed window shows. It loads
  * with every core and the disk cache, and applies file changes one by one.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { SiteConfig } from '../config/config.ts';
 import type { DocumentTopic, FeedDocument, LoadResult, Problem } from '../content/document.ts';
@@ -26,6 +26,7 @@ import { demandRunner, inlineRunner } from './parse-pool.ts';
 import type { TaskRunner } from './parse-pool.ts';
 import type { BodyTask, FileStamp, ParsedRecord, ScanResult, ScanTask, TaskTimings } from './parse-tasks.ts';
 import { addTimings, emptyTimings, renderBodyTask, scanFile, statHit } from './parse-tasks.ts';
+import { STAT_THREAD_MIN_PATHS, statOnThread } from './stat-thread.ts';
 
 export interface StoreOptions {
   readonly site: SiteConfig;
@@ -36,6 +37,8 @@ export interface StoreOptions {
   readonly threads?: number;
   /** Fewer files than this parse inline whatever `threads` says (tests lower it). */
   readonly minFilesForThreads?: number;
+  /** Fewer paths than this (files and remembered images) are stat'ed on this thread (tests lower it). */
+  readonly minPathsForStatThread?: number;
   /**
    * STATE_DIR: where the first-seen ledger of this content folder lives (first-seen.ts). Items
    * are published when they first appeared; without a ledger, at their front matter's `date`.
@@ -155,8 +158,15 @@ export class ContentStore {
     lap('list');
     // Threads start only for a batch big enough to need them (many files to read, many bodies to sanitize).
     const runner = demandRunner(options.site, options.threads, options.minFilesForThreads);
+    // Only a cache can turn a stat into a hit: the files and the remembered images are stat'ed on
+    // another thread while this one reads the cache.
+    const statPaths = store.cache === undefined || !existsSync(store.cache.path) ? [] : [...listing.files, ...store.images.knownPaths(options.contentDir)];
+    const stats = statPaths.length >= (options.minPathsForStatThread ?? STAT_THREAD_MIN_PATHS) ? statOnThread(statPaths) : undefined;
     const cached = store.cache?.load() ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
     lap('cacheRead');
+    const prestats = await stats;
+    if (prestats) store.images.usePrestats(prestats);
+    lap('statWait');
 
     const tasks: ScanTask[] = listing.files.map((path) => {
       const file = relativeFile(options.contentDir, path);
@@ -164,7 +174,7 @@ export class ContentStore {
       return known === undefined ? { file, path } : { file, path, known };
     });
     // Files a stat proves unchanged are hits here, without a read; only the rest go to the threads.
-    const proven = tasks.map((task) => statHit(task));
+    const proven = tasks.map((task) => statHit(task, prestats));
     const rest = tasks.filter((_task, i) => proven[i] === undefined);
     const scanned = rest.length === 0 ? { results: [], timings: emptyTimings() } : await runner.scan(rest);
     let next = 0;
@@ -225,6 +235,8 @@ export class ContentStore {
         if (entry && isServed(entry)) documents.push(this.documentOf(entry));
       }
     }
+    // The load's image stats were taken before these documents were built; later ones stat again.
+    this.images.dropPrestats();
     return { documents, problems: this.problems() };
   }
 

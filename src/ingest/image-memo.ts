@@ -13,11 +13,16 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import type { Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SiteConfig } from '../config/config.ts';
 import { cacheStamp } from './doc-cache.ts';
 import { knownByStat } from './parse-tasks.ts';
+import type { FileStat, StatMap } from './stat-thread.ts';
+
+/** Where the image `file` (relative, `/`-separated) is under `root`: one spelling, so a prestat is found by it. */
+export function imagePath(root: string, file: string): string {
+  return join(root, ...file.split('/'));
+}
 
 const FORMAT = 'topic-feeds/images';
 const VERSION = 1;
@@ -55,6 +60,8 @@ export class ImageMemo {
   #dirty = false;
   /** Files a stat or a full check proved in this process. */
   readonly #proven = new Set<string>();
+  /** Stats another thread took during this load (`usePrestats`), by path; dropped once the load's documents are built. */
+  #prestats: StatMap | undefined;
 
   /** `path`: where it is saved; undefined keeps it in memory only (no CACHE_DIR). */
   private constructor(
@@ -81,17 +88,37 @@ export class ImageMemo {
     return memo;
   }
 
+  /** Paths of the images it remembers, under `root` (what a load may stat ahead, on another thread). */
+  knownPaths(root: string): string[] {
+    return [...this.#entries.keys()].map((file) => imagePath(root, file));
+  }
+
+  /** Stats of `knownPaths` taken during this load: lookups use them until `dropPrestats`. */
+  usePrestats(stats: StatMap): void {
+    this.#prestats = stats;
+  }
+
+  /** After the load: later lookups (a watch event) stat for themselves. */
+  dropPrestats(): void {
+    this.#prestats = undefined;
+  }
+
   /** The remembered facts of `file` (at `path`), if a stat proves it unchanged since they were taken. */
   lookup(file: string, path: string): RememberedImage | undefined {
     const entry = this.#entries.get(file);
     if (entry === undefined) return undefined;
-    let info: Stats;
-    try {
-      info = statSync(path);
-    } catch {
-      return undefined;
+    let info: FileStat | undefined;
+    if (this.#prestats?.has(path)) {
+      info = this.#prestats.get(path);
+    } else {
+      try {
+        const stat = statSync(path);
+        info = stat.isFile() ? stat : undefined;
+      } catch {
+        info = undefined;
+      }
     }
-    if (!info.isFile() || info.dev !== entry.dev || info.ino !== entry.ino || !knownByStat({ size: entry.bytes, mtimeMs: entry.modifiedMs, hash: '', checkedMs: entry.checkedMs }, info.size, info.mtimeMs)) {
+    if (info === undefined || info.dev !== entry.dev || info.ino !== entry.ino || !knownByStat({ size: entry.bytes, mtimeMs: entry.modifiedMs, hash: '', checkedMs: entry.checkedMs }, info.size, info.mtimeMs)) {
       this.#proven.delete(file);
       return undefined;
     }

@@ -25,7 +25,7 @@ import type { Representation } from '../publish/representation.ts';
 import { mediaPath, pathOf } from '../publish/routes.ts';
 import type { SiteIcon, StaticFileEntry, StaticFileRequest, StaticFileSource } from '../publish/static-files.ts';
 import { DEFAULT_SITE_ICON, bytesRepresentation, etagOfSha256, iconRepresentations } from '../publish/static-files.ts';
-import { ImageMemo } from './image-memo.ts';
+import { ImageMemo, imagePath } from './image-memo.ts';
 
 /** image-size's type names -> the media types served. */
 const SNIFFED: Readonly<Record<string, string>> = {
@@ -153,7 +153,7 @@ function readExactly(fd: number, length: number): Uint8Array<ArrayBuffer> {
  * limit) is not opened; a full check that passes is remembered.
  */
 function checkImage(root: string, rootReal: () => string | undefined, file: string, maxBytes: number, memo: ImageMemo): ImageFacts | Refusal {
-  const path = join(root, ...file.split('/'));
+  const path = imagePath(root, file);
   const known = memo.lookup(file, path);
   if (known !== undefined && known.bytes <= maxBytes) return { ok: true, mimeType: known.mimeType, width: known.width, height: known.height, bytes: known.bytes, modifiedMs: known.modifiedMs, dev: known.dev, ino: known.ino };
   const checkedMs = Date.now();

@@ -12,6 +12,7 @@ import { parseSource, reparseBody } from '../content/load.ts';
 import { renderContent } from '../content/normalize.ts';
 import { ProblemLog } from '../content/problems.ts';
 import { splitFrontMatterFast } from '../content/fast-front-matter.ts';
+import type { StatMap } from './stat-thread.ts';
 
 /** What a parse leaves of a file: plain data, kept in memory and in the disk cache. */
 export interface ParsedRecord {
@@ -54,16 +55,23 @@ export function knownByStat(known: FileStamp, size: number, mtimeMs: number): bo
 /**
  * The cache hit a stat alone proves (no read); undefined when the file must
  * be read (or cannot be stat'ed). A load's pre-pass only: `scanFile`, which
- * a watch event calls, always reads.
+ * a watch event calls, always reads. `stats`: taken on another thread during
+ * this load (stat-thread.ts); a path they lack is stat'ed here.
  */
-export function statHit(task: ScanTask): ScanResult | undefined {
+export function statHit(task: ScanTask, stats?: StatMap): ScanResult | undefined {
   if (task.known === undefined) return undefined;
-  try {
-    const info = statSync(task.path);
-    return info.isFile() && knownByStat(task.known, info.size, info.mtimeMs) ? { file: task.file, kind: 'hit', stamp: task.known } : undefined;
-  } catch {
-    return undefined;
+  let info: { size: number; mtimeMs: number } | undefined;
+  if (stats?.has(task.path)) {
+    info = stats.get(task.path);
+  } else {
+    try {
+      const stat = statSync(task.path);
+      info = stat.isFile() ? stat : undefined;
+    } catch {
+      info = undefined;
+    }
   }
+  return info !== undefined && knownByStat(task.known, info.size, info.mtimeMs) ? { file: task.file, kind: 'hit', stamp: task.known } : undefined;
 }
 
 export interface ScanTask {

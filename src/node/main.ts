@@ -26,6 +26,7 @@ import type { NodeRuntimeConfig } from '../config/node-settings.ts';
 import { parseNodeServerConfig } from '../config/node-settings.ts';
 import { watchContent } from './watch.ts';
 import { WebSubPublisher } from '../publish/websub.ts';
+import { installNativeDigest } from './native-digest.ts';
 
 function logProblems(problems: readonly Problem[]): void {
   for (const problem of problems) console.warn(`content problem: ${formatProblem(problem)}`);
@@ -46,6 +47,7 @@ function readConfig(): { config: ServerConfig; runtime: NodeRuntimeConfig } {
 const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 async function main(): Promise<void> {
+  installNativeDigest();
   const { config, runtime } = readConfig();
   // Timings are measured from process start (performance.now()'s origin).
   const report = (event: string, data: Record<string, unknown>): void => {

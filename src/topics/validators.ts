@@ -13,9 +13,21 @@ export interface Validators {
 const encoder = new TextEncoder();
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
+let sha256Of: (bytes: Uint8Array) => Uint8Array = sha256;
+
+/**
+ * Swaps the pure-JS SHA-256 (any runtime) for a runtime's native one, which
+ * gives the same digests: a Node shell installs node:crypto's
+ * (src/node/native-digest.ts). At 50k documents the export's ~500k window
+ * digests took 0.4 s in JS.
+ */
+export function useSha256(digest: (bytes: Uint8Array) => Uint8Array): void {
+  sha256Of = digest;
+}
+
 /** 96 bits of a SHA-256 as 16 base64url characters: collision-safe, short on the wire. */
 export function shortHash(parts: readonly string[]): string {
-  const digest = sha256(encoder.encode(parts.join('\u0000')));
+  const digest = sha256Of(encoder.encode(parts.join('\u0000')));
   let out = '';
   for (let i = 0; i < 12; i += 3) {
     const n = ((digest[i] ?? 0) << 16) | ((digest[i + 1] ?? 0) << 8) | (digest[i + 2] ?? 0);
@@ -29,13 +41,23 @@ export function httpDate(ms: number): string {
 }
 
 /**
- * What a document contributes to a tag: its id, raw lastMod and source
- * revision, and its published instant (the first-seen ledger's, which can
- * differ for the same lastMod: a ledger started again, or a build without it).
+ * What a document contributes to a tag: a digest of its id, raw lastMod and
+ * source revision, its published instant (the first-seen ledger's, which can
+ * differ for the same lastMod: a ledger started again, or a build without it)
+ * and its image facts. Hashed once per document object (documents are
+ * immutable; an edit makes a new one): at 50k documents, 9,540 routes
+ * hashed their windows' raw fields again, 0.5 s of every export and start.
  */
 export function documentFingerprint(parts: string[], document: FeedDocument): void {
-  parts.push(document.id, document.lastMod, document.revision ?? '', String(document.publishedMs), imageFacts(document));
+  let digest = digests.get(document);
+  if (digest === undefined) {
+    digest = shortHash([document.id, document.lastMod, document.revision ?? '', String(document.publishedMs), imageFacts(document)]);
+    digests.set(document, digest);
+  }
+  parts.push(digest);
 }
+
+const digests = new WeakMap<FeedDocument, string>();
 
 /** The measured image facts a feed shows: an image replaced beside an unchanged document changes the tag. */
 function imageFacts(document: FeedDocument): string {

@@ -49,8 +49,12 @@ async function eager(): Promise<{ json: string; problems: string }> {
   return { json: JSON.stringify(catalog.index.all), problems: JSON.stringify(catalog.problems) };
 }
 
+async function openStore(threads = 0, minPathsForStatThread?: number) {
+  return ContentStore.open({ site, contentDir: content, cacheDir, threads, ...(minPathsForStatThread === undefined ? {} : { minPathsForStatThread }) });
+}
+
 async function open(threads = 0) {
-  return ContentStore.open({ site, contentDir: content, cacheDir, threads });
+  return openStore(threads);
 }
 
 function snapshot(store: ContentStore): { catalog: LiveCatalog; json: string; problems: string } {
@@ -124,9 +128,13 @@ describe('ContentStore', () => {
     expect(snapshot(second.store).json).toBe((await eager()).json);
   });
 
-  it('proves files older than the racy margin unchanged by stat alone, and still sees an edit', async () => {
+  it.each([
+    ['on this thread', undefined],
+    ['with the stats taken on another thread', 0],
+  ])('proves files older than the racy margin unchanged by stat alone, and still sees an edit (%s)', async (_how, minPathsForStatThread) => {
     const hourAgo = new Date(Date.now() - 3600_000);
     for (const file of allFiles(content)) utimesSync(file, hourAgo, hourAgo);
+    const open = (threads = 0) => openStore(threads, minPathsForStatThread);
     const first = await open();
     await first.store.saveCache();
     const second = await open();

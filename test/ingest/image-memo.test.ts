@@ -13,6 +13,7 @@ import { parseSiteConfig } from '../../src/config/config.ts';
 import type { FeedImage } from '../../src/content/document.ts';
 import { ImageMemo, openImageMemo } from '../../src/ingest/image-memo.ts';
 import { collectStaticFiles } from '../../src/ingest/media.ts';
+import { statOnThread } from '../../src/ingest/stat-thread.ts';
 import { bytesEtag } from '../../src/publish/static-files.ts';
 import { FIXTURE_JPEG, FIXTURE_PNG } from '../support/media-fixture.ts';
 
@@ -62,6 +63,34 @@ describe('ImageMemo', () => {
     const memo = ImageMemo.inMemory();
     remember(memo, 'a.jpeg', path);
     writeFileSync(path, FIXTURE_PNG);
+    expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
+  });
+
+  it('takes the stats another thread took during the load, for that load only', async () => {
+    const path = put('a.jpeg', FIXTURE_JPEG);
+    const saved = openImageMemo(site, content, cacheDir);
+    remember(saved, 'a.jpeg', path, '"tag"');
+    saved.save();
+    const memo = openImageMemo(site, content, cacheDir);
+    expect(memo.knownPaths(content)).toEqual([path]);
+    const prestats = await statOnThread(memo.knownPaths(content));
+    expect(prestats.get(path)).toMatchObject({ size: FIXTURE_JPEG.byteLength, mtimeMs: statSync(path).mtimeMs, ino: statSync(path).ino });
+    // Edited after the threads' stat: this load goes by that stat (as if the edit came a moment later)...
+    writeFileSync(path, FIXTURE_PNG);
+    memo.usePrestats(prestats);
+    expect(memo.lookup('img/a.jpeg', path)).toMatchObject({ etag: '"tag"' });
+    // ...and once the load is over, a lookup stats for itself and sees the edit.
+    memo.dropPrestats();
+    expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
+  });
+
+  it('counts a path the thread could not stat, or that is not a file, as changed', async () => {
+    const path = put('a.jpeg', FIXTURE_JPEG);
+    const memo = ImageMemo.inMemory();
+    remember(memo, 'a.jpeg', path);
+    const prestats = await statOnThread([path, join(content, 'img'), join(content, 'missing.jpeg')]);
+    expect([...prestats.values()].map((stat) => stat !== undefined)).toEqual([true, false, false]);
+    memo.usePrestats(new Map([[path, undefined]]));
     expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
   });
 
