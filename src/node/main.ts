@@ -200,10 +200,10 @@ async function main(): Promise<void> {
   const site = live;
   const warm = await site.warm(true, (rendered) => report('ready', { ...rendered }));
   console.log(
-    `ready: ${warm.routes} routes rendered in ${Math.round(warm.renderMs)} ms, compressed ${Math.round(warm.compressMs)} ms later ` +
+    `ready: ${warm.routes} routes servable in ${Math.round(warm.renderMs)} ms, compressed ${Math.round(warm.compressMs)} ms later ` +
       `(${warm.topics} of ${warm.topics + warm.coldTopics} topics warmed` +
       (warm.coldTopics > 0 ? `, the others render on first request` : '') +
-      (renderStore ? `; ${warm.fromStore} from the render store, ${warm.rendered} rendered)` : ')'),
+      (renderStore ? `; ${warm.rendered} rendered, ${warm.fromStore} left in the render store until first asked for)` : ')'),
   );
   report('compressed', { ...warm });
   if (renderStore) {
