@@ -12,12 +12,13 @@
  * ingest code) differs; anything unreadable is ignored.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SiteConfig } from '../config/config.ts';
 import { cacheStamp } from './doc-cache.ts';
 import { knownByStat } from './parse-tasks.ts';
-import type { FileStat, StatMap } from './stat-thread.ts';
+import { statFile } from './stat-thread.ts';
+import type { StatMap } from './stat-thread.ts';
 
 /** Where the image `file` (relative, `/`-separated) is under `root`: one spelling, so a prestat is found by it. */
 export function imagePath(root: string, file: string): string {
@@ -107,17 +108,7 @@ export class ImageMemo {
   lookup(file: string, path: string): RememberedImage | undefined {
     const entry = this.#entries.get(file);
     if (entry === undefined) return undefined;
-    let info: FileStat | undefined;
-    if (this.#prestats?.has(path)) {
-      info = this.#prestats.get(path);
-    } else {
-      try {
-        const stat = statSync(path);
-        info = stat.isFile() ? stat : undefined;
-      } catch {
-        info = undefined;
-      }
-    }
+    const info = statFile(path, this.#prestats);
     if (info === undefined || info.dev !== entry.dev || info.ino !== entry.ino || !knownByStat({ size: entry.bytes, mtimeMs: entry.modifiedMs, hash: '', checkedMs: entry.checkedMs }, info.size, info.mtimeMs)) {
       this.#proven.delete(file);
       return undefined;

@@ -12,6 +12,7 @@ import { parseSource, reparseBody } from '../content/load.ts';
 import { renderContent } from '../content/normalize.ts';
 import { ProblemLog } from '../content/problems.ts';
 import { splitFrontMatterFast } from '../content/fast-front-matter.ts';
+import { statFile } from './stat-thread.ts';
 import type { StatMap } from './stat-thread.ts';
 
 /** What a parse leaves of a file: plain data, kept in memory and in the disk cache. */
@@ -60,17 +61,7 @@ export function knownByStat(known: FileStamp, size: number, mtimeMs: number): bo
  */
 export function statHit(task: ScanTask, stats?: StatMap): ScanResult | undefined {
   if (task.known === undefined) return undefined;
-  let info: { size: number; mtimeMs: number } | undefined;
-  if (stats?.has(task.path)) {
-    info = stats.get(task.path);
-  } else {
-    try {
-      const stat = statSync(task.path);
-      info = stat.isFile() ? stat : undefined;
-    } catch {
-      info = undefined;
-    }
-  }
+  const info = statFile(task.path, stats);
   return info !== undefined && knownByStat(task.known, info.size, info.mtimeMs) ? { file: task.file, kind: 'hit', stamp: task.known } : undefined;
 }
 
