@@ -38,6 +38,16 @@ import { DEFAULT_SEED, DEFAULT_TOPICS, generateCorpus, generateDocumentText } fr
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS_ROOT = join(ROOT, 'bench', '.corpus');
 const NODE_TS = [process.execPath, '--import', 'tsx'];
+/** How `npm start`, `npm run export` and `npm run build:content` run the project's entry points (a bundle: scripts/run.mjs). */
+const RUN = [process.execPath, 'scripts/run.mjs'];
+
+/** Builds the bundles of the entry points the bench runs, so no timed run includes a build. */
+function buildEntryPoints(): void {
+  for (const entry of ['src/node/main.ts', 'src/cli/export.ts', 'src/cli/build-content.ts']) {
+    const built = spawnSync(RUN[0]!, [...RUN.slice(1), '--build', entry], { cwd: ROOT, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`scripts/run.mjs --build ${entry} failed: ${built.stderr}`);
+  }
+}
 const SITE_URL = 'http://bench.example';
 
 const { values: flags } = parseArgs({
@@ -117,7 +127,7 @@ class ServerProcess {
   readonly child: ChildProcess;
 
   constructor(env: Record<string, string>, cpu?: number) {
-    const command = cpu !== undefined && canPin ? ['taskset', '-c', String(cpu), ...NODE_TS] : NODE_TS;
+    const command = cpu !== undefined && canPin ? ['taskset', '-c', String(cpu), ...RUN] : RUN;
     this.child = spawn(command[0]!, [...command.slice(1), 'src/node/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, HOST: '127.0.0.1', PORT: '0', WATCH: 'false', STARTUP_REPORT: 'true', SITE_URL, ...env },
@@ -589,7 +599,7 @@ function runExport(dir: string, cacheDir: string, out: string, args: readonly st
 /** Runs one of our commands to its end; wall time, output and peak RSS. */
 async function runCli(script: string, args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ wallMs: number; output: string; peakKb: number }> {
   const started = performance.now();
-  const child = spawn(NODE_TS[0]!, [...NODE_TS.slice(1), script, ...args], {
+  const child = spawn(RUN[0]!, [...RUN.slice(1), script, ...args], {
     cwd: ROOT,
     env: { ...process.env, SITE_URL, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -673,6 +683,7 @@ async function main(): Promise<void> {
   const cacheRoot = mkdtempSync(join(tmpdir(), 'bench-cache-'));
   const corpora = new Map<number, string>();
   for (const size of sizes) corpora.set(size, await ensureCorpus(size));
+  buildEntryPoints();
   const results: Record<string, unknown> = { node: process.version, cores: cpus().length, loadAverage: load, sizes };
   const report: string[] = [];
   const targets: [string, string, string, boolean | undefined][] = [];

@@ -56,17 +56,27 @@ export function inlineRunner(site: SiteConfig): TaskRunner {
   };
 }
 
+/** Set (esbuild define) in a bundle built by scripts/run.mjs: the folder holding the thread entries' own bundles. */
+declare const TOPIC_FEEDS_BUNDLE_DIR: string | undefined;
+const bundleDir = typeof TOPIC_FEEDS_BUNDLE_DIR === 'string' ? TOPIC_FEEDS_BUNDLE_DIR : undefined;
+
 /**
- * A worker thread running the module `entry` (a .ts URL). Under tsx (sources
- * run as .ts) the worker needs the TypeScript loader registered before it
+ * A worker thread running the module `entry` (a .ts URL). From a bundle
+ * (scripts/run.mjs) the thread runs the entry's bundle beside it; under tsx
+ * (sources run as .ts) it needs the TypeScript loader registered before it
  * imports its entry; compiled .js needs nothing.
  */
 export function spawnModuleWorker(entry: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')), { workerData, ...(resourceLimits && { resourceLimits }) });
+  const limits = resourceLimits && { resourceLimits };
+  if (bundleDir !== undefined) {
+    const name = entry.pathname.slice(entry.pathname.lastIndexOf('/') + 1).replace(/\.ts$/, '.mjs');
+    return new Worker(new URL(name, bundleDir), { workerData, execArgv: [], ...limits });
+  }
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(entry.href.replace(/\.ts$/, '.js')), { workerData, ...limits });
   const require = createRequire(import.meta.url);
   const api = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData, execArgv: [], ...(resourceLimits && { resourceLimits }) });
+  return new Worker(bootstrap, { eval: true, workerData, execArgv: [], ...limits });
 }
 
 /**
