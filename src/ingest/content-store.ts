@@ -17,7 +17,8 @@ import type { TopicIndex } from '../topics/topic-index.ts';
 import type { CacheEntry, CacheStatus } from './doc-cache.ts';
 import { DocumentCache, cacheStamp } from './doc-cache.ts';
 import { FirstSeenLedger } from './first-seen.ts';
-import { listContentFiles, relativeFile } from './fs-source.ts';
+import type { FileList } from './fs-source.ts';
+import { listContentFiles, relativeFile, walkProblems } from './fs-source.ts';
 import { LazyDocument } from './lazy-document.ts';
 import { MediaLibrary, NodeStaticFiles } from './media.ts';
 import type { ImageMemo } from './image-memo.ts';
@@ -26,7 +27,8 @@ import { demandRunner, inlineRunner } from './parse-pool.ts';
 import type { TaskRunner } from './parse-pool.ts';
 import type { BodyTask, FileStamp, ParsedRecord, ScanResult, ScanTask, TaskTimings } from './parse-tasks.ts';
 import { addTimings, emptyTimings, renderBodyTask, scanFile, statHit } from './parse-tasks.ts';
-import { STAT_THREAD_MIN_PATHS, statOnThread } from './stat-thread.ts';
+import type { ContentScan } from './stat-thread.ts';
+import { STAT_THREAD_MIN_PATHS, scanContentOnThread } from './stat-thread.ts';
 
 export interface StoreOptions {
   readonly site: SiteConfig;
@@ -37,7 +39,7 @@ export interface StoreOptions {
   readonly threads?: number;
   /** Fewer files than this parse inline whatever `threads` says (tests lower it). */
   readonly minFilesForThreads?: number;
-  /** Fewer paths than this (files and remembered images) are stat'ed on this thread (tests lower it). */
+  /** A warm load of fewer cached documents than this lists and stats on this thread (tests lower it). */
   readonly minPathsForStatThread?: number;
   /**
    * STATE_DIR: where the first-seen ledger of this content folder lives (first-seen.ts). Items
@@ -143,8 +145,6 @@ export class ContentStore {
 
   /** Lists, reads and parses the folder (unchanged files from the cache). */
   static async open(options: StoreOptions): Promise<{ store: ContentStore; report: LoadReport; runner: TaskRunner }> {
-    const ledger = options.ledger ?? (options.stateDir === undefined ? undefined : FirstSeenLedger.open({ stateDir: options.stateDir, contentDir: options.contentDir }));
-    const store = new ContentStore(options.site, options.contentDir, options.cacheDir, ledger, options.ledger === undefined, options.images);
     const wallMs: Record<string, number> = {};
     let mark = performance.now();
     const lap = (phase: string): void => {
@@ -152,21 +152,40 @@ export class ContentStore {
       wallMs[phase] = (wallMs[phase] ?? 0) + now - mark;
       mark = now;
     };
+    // Only a cache can turn a stat into a hit. For a large warm load, another thread lists the folder
+    // and stats its files (then the images the memo remembers) while this one opens the ledger and
+    // the memo and reads the cache.
+    const cachedCount = options.cacheDir === undefined ? undefined : DocumentCache.peekCount(DocumentCache.pathFor(options.cacheDir, options.contentDir));
+    const scan = (cachedCount ?? 0) >= (options.minPathsForStatThread ?? STAT_THREAD_MIN_PATHS) ? scanContentOnThread(options.contentDir) : undefined;
+    try {
+      return await ContentStore.load(options, scan, lap, wallMs);
+    } finally {
+      scan?.close();
+    }
+  }
 
-    const listing = await listContentFiles(options.contentDir);
-    store.walkProblems = listing.problems;
-    lap('list');
-    // Threads start only for a batch big enough to need them (many files to read, many bodies to sanitize).
-    const runner = demandRunner(options.site, options.threads, options.minFilesForThreads);
-    // Only a cache can turn a stat into a hit: the files and the remembered images are stat'ed on
-    // another thread while this one reads the cache.
-    const statPaths = store.cache === undefined || !existsSync(store.cache.path) ? [] : [...listing.files, ...store.images.knownPaths(options.contentDir)];
-    const stats = statPaths.length >= (options.minPathsForStatThread ?? STAT_THREAD_MIN_PATHS) ? statOnThread(statPaths) : undefined;
+  private static async load(
+    options: StoreOptions,
+    thread: ContentScan | undefined,
+    lap: (phase: string) => void,
+    wallMs: Record<string, number>,
+  ): Promise<{ store: ContentStore; report: LoadReport; runner: TaskRunner }> {
+    const ledger = options.ledger ?? (options.stateDir === undefined ? undefined : FirstSeenLedger.open({ stateDir: options.stateDir, contentDir: options.contentDir }));
+    const store = new ContentStore(options.site, options.contentDir, options.cacheDir, ledger, options.ledger === undefined, options.images);
+    const imageStats = thread?.statMore(options.contentDir, store.images.knownFiles());
+    lap('open');
     const cached = store.cache?.load() ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
     lap('cacheRead');
-    const prestats = await stats;
-    if (prestats) store.images.usePrestats(prestats);
+    const walked = await thread?.listed;
+    const listing: FileList = walked ? { files: walked.files, problems: walkProblems(options.contentDir, walked.problems) } : listContentFiles(options.contentDir);
+    const prestats = walked?.stats;
+    store.walkProblems = listing.problems;
+    lap('list');
+    const images = await imageStats;
+    if (images) store.images.usePrestats(images);
     lap('statWait');
+    // Threads start only for a batch big enough to need them (many files to read, many bodies to sanitize).
+    const runner = demandRunner(options.site, options.threads, options.minFilesForThreads);
 
     const tasks: ScanTask[] = listing.files.map((path) => {
       const file = relativeFile(options.contentDir, path);

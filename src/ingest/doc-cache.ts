@@ -10,7 +10,7 @@
  * the whole file is discarded: a cache is never worth serving wrong content.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SiteConfig } from '../config/config.ts';
@@ -125,8 +125,35 @@ export class DocumentCache {
     private readonly stamp: string,
     contentDir: string,
   ) {
+    this.path = DocumentCache.pathFor(dir, contentDir);
+  }
+
+  /** The cache file of `contentDir` under `dir`. */
+  static pathFor(dir: string, contentDir: string): string {
     const folder = createHash('sha1').update(resolve(contentDir)).digest('base64url').slice(0, 12);
-    this.path = join(dir, `documents-${folder}.ndjson`);
+    return join(dir, `documents-${folder}.ndjson`);
+  }
+
+  /**
+   * How many entries the cache file at `path` says it holds (its trailer), without
+   * reading the rest: how big the coming load is, before it starts. Undefined when
+   * missing or not a cache; nothing is verified (load does that).
+   */
+  static peekCount(path: string): number | undefined {
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'r');
+      const size = fstatSync(fd).size;
+      const tail = Buffer.alloc(Math.min(size, 512));
+      readSync(fd, tail, 0, tail.length, size - tail.length);
+      const lines = tail.toString('utf8').trimEnd().split('\n');
+      const trailer = JSON.parse(lines[lines.length - 1] ?? '') as Partial<Trailer>;
+      return trailer.end === true && typeof trailer.count === 'number' ? trailer.count : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
   }
 
   load(): CacheLoad {

@@ -1,5 +1,7 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import * as nodeFs from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import { relative, sep } from 'node:path';
 import type { ContentSource, Problem } from '../content/document.ts';
 
 export interface FileScan {
@@ -16,62 +18,89 @@ export interface FileList {
 /**
  * Every `*.md` below `root`, recursively, following symlinks once: a folder
  * already visited (by real path) is reported and skipped, so a symlink loop
- * cannot hang the load.
+ * cannot hang the load. Plain JavaScript with sync calls, as source text:
+ * the same walk runs here (`listContentFiles`) and, for a large warm load,
+ * on a thread that also stats what it finds (stat-thread.ts
+ * `scanContentOnThread`), where no TypeScript loader is needed. Problems
+ * are `[absolute path, reason]`.
  */
-export async function listContentFiles(root: string): Promise<FileList> {
-  const problems: Problem[] = [];
-  const visited = new Set<string>();
-  const files: string[] = [];
-
-  async function walk(dir: string): Promise<void> {
-    let real: string;
+export const WALK_CONTENT_SOURCE = `
+function walkContent(root, fs, path) {
+  const files = [];
+  const problems = [];
+  const visited = new Set();
+  const message = (error) => (error instanceof Error ? error.message : String(error));
+  function walk(dir) {
+    let real;
     try {
-      real = await realpath(dir);
+      real = fs.realpathSync.native(dir);
     } catch (error) {
-      problems.push(fileProblem(root, dir, `cannot resolve folder: ${message(error)}`));
+      problems.push([dir, 'cannot resolve folder: ' + message(error)]);
       return;
     }
     if (visited.has(real)) {
-      problems.push(fileProblem(root, dir, 'folder already read (symlink loop or duplicate link); skipped'));
+      problems.push([dir, 'folder already read (symlink loop or duplicate link); skipped']);
       return;
     }
     visited.add(real);
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      problems.push(fileProblem(root, dir, `cannot read folder: ${message(error)}`));
+      problems.push([dir, 'cannot read folder: ' + message(error)]);
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
+      const file = path.join(dir, entry.name);
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         try {
-          const target = await stat(path);
+          const target = fs.statSync(file);
           isDirectory = target.isDirectory();
           isFile = target.isFile();
         } catch (error) {
-          problems.push(fileProblem(root, path, `broken symlink: ${message(error)}`));
+          problems.push([file, 'broken symlink: ' + message(error)]);
           continue;
         }
       }
-      if (isDirectory) await walk(path);
-      else if (isFile && entry.name.endsWith('.md')) files.push(path);
+      if (isDirectory) walk(file);
+      else if (isFile && entry.name.endsWith('.md')) files.push(file);
     }
   }
-
-  await walk(root);
+  walk(root);
   return { files, problems };
+}
+`;
+
+/** What `walkContent` returns: absolute paths in walk order, and `[path, reason]` per problem. */
+export interface WalkedContent {
+  readonly files: string[];
+  readonly problems: [string, string][];
+}
+
+type WalkContent = (root: string, fs: typeof nodeFs, path: typeof nodePath) => WalkedContent;
+
+// The one walk, compiled here from the same text the scan thread runs.
+const walkContent = new Function(`${WALK_CONTENT_SOURCE}\nreturn walkContent;`)() as WalkContent;
+
+/** A walk's problems as load problems, relative to `root`. */
+export function walkProblems(root: string, problems: readonly (readonly [string, string])[]): Problem[] {
+  return problems.map(([path, reason]) => fileProblem(root, path, reason));
+}
+
+/** Every `*.md` below `root` (see WALK_CONTENT_SOURCE), listed on this thread. */
+export function listContentFiles(root: string): FileList {
+  const walked = walkContent(root, nodeFs, nodePath);
+  return { files: walked.files, problems: walkProblems(root, walked.problems) };
 }
 
 /** Every `*.md` below `root` (see listContentFiles), read; files over `maxBytes` are reported without being read. */
 export async function readContentSources(root: string, maxBytes: number): Promise<FileScan> {
   const sources: ContentSource[] = [];
-  const { files, problems } = await listContentFiles(root);
+  const { files, problems } = listContentFiles(root);
 
   // Bounded parallel reads: fast on big corpora without exhausting file handles.
   const CONCURRENCY = 64;

@@ -61,7 +61,7 @@ export class ImageMemo {
   #dirty = false;
   /** Files a stat or a full check proved in this process. */
   readonly #proven = new Set<string>();
-  /** Stats another thread took during this load (`usePrestats`), by path; dropped once the load's documents are built. */
+  /** Stats another thread took during this load (`usePrestats`), by relative name; dropped once the load's documents are built. */
   #prestats: StatMap | undefined;
 
   /** `path`: where it is saved; undefined keeps it in memory only (no CACHE_DIR). */
@@ -89,12 +89,12 @@ export class ImageMemo {
     return memo;
   }
 
-  /** Paths of the images it remembers, under `root` (what a load may stat ahead, on another thread). */
-  knownPaths(root: string): string[] {
-    return [...this.#entries.keys()].map((file) => imagePath(root, file));
+  /** The images it remembers, relative to the content folder (what a load may stat ahead, on another thread). */
+  knownFiles(): string[] {
+    return [...this.#entries.keys()];
   }
 
-  /** Stats of `knownPaths` taken during this load: lookups use them until `dropPrestats`. */
+  /** Stats of `knownFiles`, by relative name, taken during this load: lookups use them until `dropPrestats`. */
   usePrestats(stats: StatMap): void {
     this.#prestats = stats;
   }
@@ -108,7 +108,8 @@ export class ImageMemo {
   lookup(file: string, path: string): RememberedImage | undefined {
     const entry = this.#entries.get(file);
     if (entry === undefined) return undefined;
-    const info = statFile(path, this.#prestats);
+    const prestats = this.#prestats;
+    const info = prestats?.has(file) ? prestats.get(file) : statFile(path);
     if (info === undefined || info.dev !== entry.dev || info.ino !== entry.ino || !knownByStat({ size: entry.bytes, mtimeMs: entry.modifiedMs, hash: '', checkedMs: entry.checkedMs }, info.size, info.mtimeMs)) {
       this.#proven.delete(file);
       return undefined;

@@ -13,21 +13,28 @@ export interface Validators {
 const encoder = new TextEncoder();
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-let sha256Of: (bytes: Uint8Array) => Uint8Array = sha256;
+type TextDigest = (text: string) => Uint8Array;
+
+let sha256OfText: TextDigest = (text) => sha256(encoder.encode(text));
 
 /**
  * Swaps the pure-JS SHA-256 (any runtime) for a runtime's native one, which
- * gives the same digests: a Node shell installs node:crypto's
- * (src/node/native-digest.ts). At 50k documents the export's ~500k window
- * digests took 0.4 s in JS.
+ * gives the same digests of a text's UTF-8: a Node shell installs
+ * node:crypto's (src/node/native-digest.ts). At 50k documents the export's
+ * ~500k window digests took 0.4 s in JS.
  */
-export function useSha256(digest: (bytes: Uint8Array) => Uint8Array): void {
-  sha256Of = digest;
+export function useSha256(digest: TextDigest): void {
+  sha256OfText = digest;
+}
+
+/** The pure-JS SHA-256 again (tests). */
+export function usePureSha256(): void {
+  sha256OfText = (text) => sha256(encoder.encode(text));
 }
 
 /** 96 bits of a SHA-256 as 16 base64url characters: collision-safe, short on the wire. */
 export function shortHash(parts: readonly string[]): string {
-  const digest = sha256Of(encoder.encode(parts.join('\u0000')));
+  const digest = sha256OfText(parts.join('\u0000'));
   let out = '';
   for (let i = 0; i < 12; i += 3) {
     const n = ((digest[i] ?? 0) << 16) | ((digest[i + 1] ?? 0) << 8) | (digest[i + 2] ?? 0);

@@ -13,7 +13,7 @@ import { parseSiteConfig } from '../../src/config/config.ts';
 import type { FeedImage } from '../../src/content/document.ts';
 import { ImageMemo, openImageMemo } from '../../src/ingest/image-memo.ts';
 import { collectStaticFiles } from '../../src/ingest/media.ts';
-import { statOnThread } from '../../src/ingest/stat-thread.ts';
+import { scanContentOnThread } from '../../src/ingest/stat-thread.ts';
 import { bytesEtag } from '../../src/publish/static-files.ts';
 import { FIXTURE_JPEG, FIXTURE_PNG } from '../support/media-fixture.ts';
 
@@ -72,9 +72,10 @@ describe('ImageMemo', () => {
     remember(saved, 'a.jpeg', path, '"tag"');
     saved.save();
     const memo = openImageMemo(site, content, cacheDir);
-    expect(memo.knownPaths(content)).toEqual([path]);
-    const prestats = await statOnThread(memo.knownPaths(content));
-    expect(prestats.get(path)).toMatchObject({ size: FIXTURE_JPEG.byteLength, mtimeMs: statSync(path).mtimeMs, ino: statSync(path).ino });
+    expect(memo.knownFiles()).toEqual(['img/a.jpeg']);
+    const scan = scanContentOnThread(content);
+    const prestats = await scan.statMore(content, memo.knownFiles());
+    expect(prestats.get('img/a.jpeg')).toMatchObject({ size: FIXTURE_JPEG.byteLength, mtimeMs: statSync(path).mtimeMs, ino: statSync(path).ino });
     // Edited after the threads' stat: this load goes by that stat (as if the edit came a moment later)...
     writeFileSync(path, FIXTURE_PNG);
     memo.usePrestats(prestats);
@@ -88,9 +89,9 @@ describe('ImageMemo', () => {
     const path = put('a.jpeg', FIXTURE_JPEG);
     const memo = ImageMemo.inMemory();
     remember(memo, 'a.jpeg', path);
-    const prestats = await statOnThread([path, join(content, 'img'), join(content, 'missing.jpeg')]);
+    const prestats = await scanContentOnThread(content).statMore(content, ['img/a.jpeg', 'img', 'missing.jpeg']);
     expect([...prestats.values()].map((stat) => stat !== undefined)).toEqual([true, false, false]);
-    memo.usePrestats(new Map([[path, undefined]]));
+    memo.usePrestats(new Map([['img/a.jpeg', undefined]]));
     expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
   });
 
