@@ -19,6 +19,7 @@ import { DocumentCache, cacheStamp } from './doc-cache.ts';
 import { FirstSeenLedger } from './first-seen.ts';
 import type { FileList } from './fs-source.ts';
 import { listContentFiles, relativeFile, walkProblems } from './fs-source.ts';
+import { CachedFields, CachedRecord, topicKey, withFields } from './cached-fields.ts';
 import { LazyDocument } from './lazy-document.ts';
 import { MediaLibrary, NodeStaticFiles } from './media.ts';
 import type { ImageMemo } from './image-memo.ts';
@@ -284,7 +285,7 @@ export class ContentStore {
     const fields = record.fields;
     if (!fields) return record;
     const topics = fields.topics.map((topic) => {
-      const key = `${topic.slug}\u0000${topic.name}\u0000${topic.label}\u0000${topic.description ?? ''}`;
+      const key = topicKey(topic);
       let shared = this.topicObjects.get(key);
       if (!shared) {
         shared = topic;
@@ -292,7 +293,9 @@ export class ContentStore {
       }
       return shared;
     });
-    return { ...record, fields: { ...fields, topics } };
+    if (topics.every((topic, i) => topic === fields.topics[i])) return record;
+    const interned = withFields(fields, { topics });
+    return record instanceof CachedRecord && interned instanceof CachedFields ? new CachedRecord(interned, record.bodyStart, record.problems) : { ...record, fields: interned };
   }
 
   /**
@@ -562,7 +565,7 @@ export class ContentStore {
     }
     const served = measured.fields;
     // The record keeps the front matter's date (the disk cache stores it); the document carries the ledger's.
-    entry.document = new LazyDocument(publishedMs === served.publishedMs ? served : { ...served, publishedMs }, () => this.contentOf(entry));
+    entry.document = new LazyDocument(publishedMs === served.publishedMs ? served : withFields(served, { publishedMs }), () => this.contentOf(entry));
     return entry.document;
   }
 

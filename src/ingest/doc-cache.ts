@@ -1,8 +1,9 @@
 /**
  * On-disk cache of parsed documents, so a restart does not parse unchanged
- * files again. One NDJSON file: a header line, one line per file (keyed by
- * path, with size, mtime and a hash of the bytes), and a trailer with the count
- * and a SHA-1 of everything before it. An entry is used while the file's
+ * files again. One file of lines: a header, one line per file (keyed by
+ * path, with size, mtime and a hash of the bytes: the head of its record as
+ * JSON, a tab, the rest as JSON, read on first use: cached-fields.ts), and a
+ * trailer with the count and a SHA-1 of everything before it. An entry is used while the file's
  * size and SHA-1 match (so a touched but unchanged file is not parsed again),
  * or, without a read, while size and mtime match a stamp that is not racy
  * (parse-tasks.ts `knownByStat`). Anything unexpected (another format,
@@ -16,10 +17,13 @@ import { join, resolve } from 'node:path';
 import type { SiteConfig } from '../config/config.ts';
 import { configStamp } from '../config/config.ts';
 import type { DocumentContent } from '../content/load.ts';
+import type { DocumentTopic, Problem } from '../content/document.ts';
+import type { HeadFields } from './cached-fields.ts';
+import { CachedFields, CachedRecord, detailOf, headOf, topicKey } from './cached-fields.ts';
 import type { FileStamp, ParsedRecord } from './parse-tasks.ts';
 
 const FORMAT = 'topic-feeds/documents';
-const VERSION = 1;
+const VERSION = 2;
 
 export interface CacheEntry {
   readonly file: string;
@@ -102,18 +106,37 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isEntry(value: unknown): value is CacheEntry {
+/** A line's first part: the entry with only the head of its fields (cached-fields.ts). */
+interface HeadEntry {
+  readonly file: string;
+  readonly stamp: FileStamp;
+  readonly record: { readonly fields?: HeadFields; readonly bodyStart?: number; readonly problems: readonly Problem[] };
+  readonly content?: DocumentContent;
+}
+
+function isHeadEntry(value: unknown): value is HeadEntry {
   if (!isObject(value) || typeof value.file !== 'string' || !isObject(value.stamp) || !isObject(value.record)) return false;
   const { stamp, record } = value;
+  const fields = record.fields;
   return (
     typeof stamp.size === 'number' &&
     typeof stamp.mtimeMs === 'number' &&
     typeof stamp.hash === 'string' &&
     (stamp.checkedMs === undefined || typeof stamp.checkedMs === 'number') &&
     Array.isArray(record.problems) &&
-    (record.fields === undefined || isObject(record.fields)) &&
+    (record.bodyStart === undefined || typeof record.bodyStart === 'number') &&
+    (fields === undefined || (isObject(fields) && typeof fields.id === 'string' && typeof fields.slug === 'string' && Array.isArray(fields.topics))) &&
     (value.content === undefined || (isObject(value.content) && typeof value.content.contentHtml === 'string'))
   );
+}
+
+/** One line: the head entry, a tab (JSON never holds a raw one), the detail of its fields (cached-fields.ts). */
+function entryLine(entry: CacheEntry): string {
+  const { fields, bodyStart, problems, description } = entry.record;
+  const record = { ...(fields === undefined ? {} : { fields: headOf(fields) }), ...(bodyStart === undefined ? {} : { bodyStart }), problems };
+  const head = JSON.stringify({ file: entry.file, stamp: entry.stamp, record, ...(entry.content === undefined ? {} : { content: entry.content }) });
+  const detail = fields instanceof CachedFields ? fields.detailJson() : fields === undefined ? '{}' : JSON.stringify(detailOf(fields, description));
+  return `${head}\t${detail}`;
 }
 
 export class DocumentCache {
@@ -196,11 +219,28 @@ export class DocumentCache {
     }
     const entries = new Map<string, CacheEntry>();
     let count = 0;
-    for (let line = nextLine(); line !== undefined; line = nextLine()) {
+    // Each entry's head is parsed now; its detail stays in `bytes` until a render reads it.
+    // One object per distinct topic (50k documents share ~150): the copies die young.
+    const topics = new Map<string, DocumentTopic>();
+    const shared = (topic: DocumentTopic): DocumentTopic => {
+      const key = topicKey(topic);
+      const known = topics.get(key);
+      if (known) return known;
+      topics.set(key, topic);
+      return topic;
+    };
+    while (start <= end) {
       count += 1;
-      const entry: unknown = JSON.parse(line);
-      if (!isEntry(entry)) throw new Error(`bad entry on line ${count + 1}`);
-      entries.set(entry.file, entry);
+      const newline = bytes.indexOf(10, start);
+      const tab = bytes.indexOf(9, start);
+      if (tab < 0 || tab > newline) throw new Error(`bad entry on line ${count + 1}`);
+      const head: unknown = JSON.parse(bytes.toString('utf8', start, tab));
+      if (!isHeadEntry(head)) throw new Error(`bad entry on line ${count + 1}`);
+      const { fields, bodyStart, problems } = head.record;
+      const record: ParsedRecord =
+        fields === undefined ? { problems } : new CachedRecord(new CachedFields({ ...fields, topics: fields.topics.map(shared) }, { bytes, start: tab + 1, end: newline }), bodyStart, problems);
+      entries.set(head.file, { file: head.file, stamp: head.stamp, record, ...(head.content === undefined ? {} : { content: head.content }) });
+      start = newline + 1;
     }
     if (count !== trailer.count) throw new Error('entry count mismatch');
     return { status: 'loaded', entries };
@@ -226,7 +266,7 @@ export class DocumentCache {
         await handle.write(data);
       };
       for (const entry of entries) {
-        chunk.push(JSON.stringify(entry));
+        chunk.push(entryLine(entry));
         count += 1;
         if (chunk.length >= 1000) await flush();
       }

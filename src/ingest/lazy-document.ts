@@ -5,7 +5,8 @@ import { assembleDocument } from '../content/normalize.ts';
 /**
  * A FeedDocument whose content (sanitized body and summary) is produced on
  * first read. The index and validators need only the fields, so a document
- * that no feed shows is never sanitized. A class, so every instance has one
+ * that no feed shows is never sanitized; the fields an item's render reads
+ * are getters, so cached fields parse them only then (cached-fields.ts). A class, so every instance has one
  * shape: the index and the renderers touch these 50k times per build, and
  * objects of many shapes (optional keys present or not) make that several
  * times slower. `toJSON` gives exactly the eager document.
@@ -14,20 +15,11 @@ export class LazyDocument implements FeedDocument {
   readonly id: string;
   readonly slug: string;
   readonly file: string;
-  readonly title: string;
-  readonly permalink: string;
-  readonly externalUrl: string | undefined;
-  readonly publisher: string | undefined;
   readonly publishedMs: number;
   readonly updatedMs: number;
   readonly lastMod: string;
   readonly image: FeedImage | undefined;
-  readonly authors: readonly string[];
-  readonly tags: readonly string[];
   readonly topics: readonly DocumentTopic[];
-  readonly related: readonly RelatedLink[];
-  readonly via: FeedDocument['via'];
-  readonly aliases: readonly string[];
   readonly revision: string | undefined;
   readonly #fields: DocumentFields;
   readonly #content: () => DocumentContent;
@@ -36,23 +28,43 @@ export class LazyDocument implements FeedDocument {
     this.id = fields.id;
     this.slug = fields.slug;
     this.file = fields.file;
-    this.title = fields.title;
-    this.permalink = fields.permalink;
-    this.externalUrl = fields.externalUrl;
-    this.publisher = fields.publisher;
     this.publishedMs = fields.publishedMs;
     this.updatedMs = fields.updatedMs;
     this.lastMod = fields.lastMod;
     this.image = fields.image;
-    this.authors = fields.authors;
-    this.tags = fields.tags;
     this.topics = fields.topics;
-    this.related = fields.related;
-    this.via = fields.via;
-    this.aliases = fields.aliases;
     this.revision = fields.revision;
     this.#fields = fields;
     this.#content = content;
+  }
+
+  // Read when an item is rendered, not by the index: from the cache they are parsed then (cached-fields.ts).
+  get title(): string {
+    return this.#fields.title;
+  }
+  get permalink(): string {
+    return this.#fields.permalink;
+  }
+  get externalUrl(): string | undefined {
+    return this.#fields.externalUrl;
+  }
+  get publisher(): string | undefined {
+    return this.#fields.publisher;
+  }
+  get authors(): readonly string[] {
+    return this.#fields.authors;
+  }
+  get tags(): readonly string[] {
+    return this.#fields.tags;
+  }
+  get related(): readonly RelatedLink[] {
+    return this.#fields.related;
+  }
+  get via(): FeedDocument['via'] {
+    return this.#fields.via;
+  }
+  get aliases(): readonly string[] {
+    return this.#fields.aliases;
   }
 
   get contentHtml(): SafeHtml {

@@ -25,6 +25,7 @@ import type { Representation } from '../publish/representation.ts';
 import { mediaPath, pathOf } from '../publish/routes.ts';
 import type { SiteIcon, StaticFileEntry, StaticFileRequest, StaticFileSource } from '../publish/static-files.ts';
 import { DEFAULT_SITE_ICON, bytesRepresentation, etagOfSha256, iconRepresentations } from '../publish/static-files.ts';
+import { withFields } from './cached-fields.ts';
 import { ImageMemo, imagePath } from './image-memo.ts';
 
 type ImageSizeModule = typeof import('image-size');
@@ -206,12 +207,9 @@ export class MediaLibrary {
     const image = fields.image;
     if (image?.file === undefined) return { fields };
     const facts = checkImage(this.root, () => this.rootReal(), image.file, this.site.maxImageBytes, this.memo);
-    if (!facts.ok) {
-      const { image: _dropped, ...rest } = fields;
-      return { fields: rest, problem: facts.problem(fields.file) };
-    }
+    if (!facts.ok) return { fields: withFields(fields, { image: undefined }), problem: facts.problem(fields.file) };
     const measured: FeedImage = { url: image.url, alt: image.alt, mimeType: facts.mimeType, file: image.file, width: facts.width, height: facts.height, bytes: facts.bytes };
-    return { fields: { ...fields, image: measured } };
+    return { fields: withFields(fields, { image: measured }) };
   }
 
   /** Whether a changed path may be an image some document shows (watch mode re-measures those documents). */
