@@ -8,8 +8,9 @@
  * takes a few seconds in all, so that second mattered (docs/performance.md).
  *
  * The bundle lives in node_modules/.cache/topic-feeds-run/<key>/, where the key
- * hashes every file under src/, tsconfig.json, package.json and the esbuild
- * and Node versions: an edit, a checkout or an upgrade builds a new one.
+ * hashes every file under src/, tsconfig.json, package.json, the esbuild and
+ * Node versions and the checkout's path: an edit, a checkout or an upgrade
+ * builds a new one.
  * Packages stay external (resolved from node_modules as usual). Each module's
  * `import.meta.url` is kept as its source file's URL, so the code that finds
  * files next to it (the cache and export stamps) behaves as under tsx. The
@@ -51,8 +52,9 @@ function sourceFiles(dir) {
     .flatMap((entry) => (entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
 
-function bundleKey(esbuildVersion) {
-  const hash = createHash('sha1').update(`${LAYOUT}\0${esbuildVersion}\0${process.version}\0`);
+function bundleKey(esbuildVersion, entry) {
+  // The checkout's own path and the entry's too: each module's import.meta.url in a bundle names its source file there.
+  const hash = createHash('sha1').update(`${LAYOUT}\0${esbuildVersion}\0${process.version}\0${ROOT}\0${entry}\0`);
   for (const file of [join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json'), ...sourceFiles(SRC)]) {
     hash.update(`\0${relative(ROOT, file)}\0`).update(readFileSync(file));
   }
@@ -120,7 +122,7 @@ async function bundled(entry) {
   } catch {
     return undefined;
   }
-  const dir = join(CACHE, `${bundleKey(esbuild.version)}-${basename(entry, '.ts')}`);
+  const dir = join(CACHE, `${bundleKey(esbuild.version, entry)}-${basename(entry, '.ts')}`);
   const file = join(dir, entryName(entry));
   if (statSync(file, { throwIfNoEntry: false })?.isFile()) return file;
   try {
