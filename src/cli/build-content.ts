@@ -18,6 +18,7 @@ import { diffTags, feedTags } from '../publish/changes.ts';
 import { publishedRoutesForReuse } from '../publish/published-routes.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import { ItemFragmentCache } from '../feeds/fragments.ts';
+import { filesOnThread } from './export-state.ts';
 import { EXPORT_FRAGMENT_BUDGET } from './export-write.ts';
 import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
 import { collectStaticFiles, writeStaticFiles } from '../ingest/media.ts';
@@ -106,6 +107,9 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   const site = parseSiteConfig(options.env);
   const assetsDir = join(options.outDir, 'assets');
   const previous = await previousManifest(assetsDir);
+  // What an earlier build left, listed on another thread while the content loads (a stat per file on
+  // this thread took 0.25 s at 10k documents). Undefined if the walk fails: then each file is stat'ed.
+  const present = previous === undefined ? undefined : filesOnThread(assetsDir).catch(() => undefined);
   // Image facts shared by the load and the static files: an unchanged image is neither measured nor read again.
   const images = openImageMemo(site, options.contentDir, options.cacheDir);
   const catalog = await loadCatalogFromDir(site, options.contentDir, {
@@ -130,6 +134,7 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   // file unrendered (the ETag covers everything its bytes depend on), so wrangler uploads only what changed.
   if (previous === undefined) await rm(options.outDir, { recursive: true, force: true });
   await mkdir(assetsDir, { recursive: true });
+  const onDisk = await present;
   let written = 0;
   let unchanged = 0;
   const madeDirs = new Set<string>();
@@ -138,7 +143,7 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
     keep.add(file);
     const path = join(assetsDir, ...file.split('/'));
     const before = previous === undefined ? undefined : manifestEntry(previous, key);
-    if (before !== undefined && before.etag === etag && before.file === file && exists(path)) {
+    if (before !== undefined && before.etag === etag && before.file === file && (onDisk ? onDisk.has(file) : exists(path))) {
       unchanged += 1;
       return;
     }

@@ -140,8 +140,15 @@ function walkOnThread(dir: string): Promise<Map<string, WalkedEntry>> {
       done(out);
     });
     worker.once('error', fail);
-    worker.once('exit', (code) => fail(new Error(`export folder walk exited with code ${code}`)));
+    worker.once('exit', (code) => fail(new Error(`folder walk exited with code ${code}`)));
   });
+}
+
+/** Every regular file under `dir` (relative, `/`-separated), listed on a thread of its own; empty for a missing folder. */
+export async function filesOnThread(dir: string): Promise<Set<string>> {
+  const files = new Set<string>();
+  for (const [name, entry] of await walkOnThread(dir)) if (entry.file) files.add(name);
+  return files;
 }
 
 /** Whether `dir` holds anything but folders (a file, a link), at any depth; stops at the first. */
