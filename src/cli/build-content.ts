@@ -21,7 +21,7 @@ import { ItemFragmentCache } from '../feeds/fragments.ts';
 import { filesOnThread } from './export-state.ts';
 import { EXPORT_FRAGMENT_BUDGET } from './export-write.ts';
 import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
-import { collectStaticFiles, writeStaticFiles } from '../ingest/media.ts';
+import { collectStaticFiles } from '../ingest/media.ts';
 import { openImageMemo } from '../ingest/image-memo.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import { installNativeDigest } from '../node/native-digest.ts';

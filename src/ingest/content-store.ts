@@ -4,7 +4,7 @@
  * sanitized content of the documents that some feed window shows. It loads
  * with every core and the disk cache, and applies file changes one by one.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { SiteConfig } from '../config/config.ts';
 import type { DocumentTopic, FeedDocument, LoadResult, Problem } from '../content/document.ts';
@@ -175,7 +175,8 @@ export class ContentStore {
     const store = new ContentStore(options.site, options.contentDir, options.cacheDir, ledger, options.ledger === undefined, options.images);
     const imageStats = thread?.statMore(options.contentDir, store.images.knownFiles());
     lap('open');
-    const cached = store.cache?.load() ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
+    // The cache's records share this store's topic objects, so interning them copies nothing.
+    const cached = store.cache?.load(store.topicObjects) ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
     lap('cacheRead');
     const walked = await thread?.listed;
     const listing: FileList = walked ? { files: walked.files, problems: walkProblems(options.contentDir, walked.problems) } : listContentFiles(options.contentDir);

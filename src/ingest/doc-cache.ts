@@ -179,7 +179,8 @@ export class DocumentCache {
     }
   }
 
-  load(): CacheLoad {
+  /** `topics`: one object per distinct topic, shared with the caller (filled as the cache is read). */
+  load(topics = new Map<string, DocumentTopic>()): CacheLoad {
     let bytes: Buffer;
     try {
       bytes = readFileSync(this.path);
@@ -187,7 +188,7 @@ export class DocumentCache {
       return { status: 'empty', entries: new Map() };
     }
     try {
-      return this.parse(bytes);
+      return this.parse(bytes, topics);
     } catch (error) {
       this.discard();
       return { status: 'corrupt', entries: new Map(), detail: error instanceof Error ? error.message : String(error) };
@@ -195,7 +196,7 @@ export class DocumentCache {
   }
 
   /** Line by line from the buffer: no copy of the whole file as one string (peak memory at a warm start). */
-  private parse(bytes: Buffer): CacheLoad {
+  private parse(bytes: Buffer, topics: Map<string, DocumentTopic>): CacheLoad {
     if (bytes.length < 2 || bytes[bytes.length - 1] !== 10) throw new Error('truncated');
     const end = bytes.lastIndexOf(10, bytes.length - 2);
     if (end < 0) throw new Error('truncated');
@@ -221,7 +222,6 @@ export class DocumentCache {
     let count = 0;
     // Each entry's head is parsed now; its detail stays in `bytes` until a render reads it.
     // One object per distinct topic (50k documents share ~150): the copies die young.
-    const topics = new Map<string, DocumentTopic>();
     const shared = (topic: DocumentTopic): DocumentTopic => {
       const key = topicKey(topic);
       const known = topics.get(key);

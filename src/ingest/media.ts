@@ -10,9 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, open, realpath, writeFile } from 'node:fs/promises';
+import { open, realpath } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { SiteConfig } from '../config/config.ts';
 import { ConfigError } from '../config/config.ts';
 import type { FeedImage, Problem } from '../content/document.ts';
@@ -373,18 +373,6 @@ function readKnownImage(rootReal: string, file: string, maxBytes: number, etag: 
   const image = openImage(rootReal, file, maxBytes, true);
   if (!image.ok || image.data === undefined || imageEtag(image.data) !== etag) throw new Error(`static files: ${file} changed during the run; run it again`);
   return image.data;
-}
-
-/** Writes `files` below `outDir` (a static export, or the Worker's assets folder). */
-export async function writeStaticFiles(files: readonly StaticFileOutput[], outDir: string): Promise<number> {
-  let bytes = 0;
-  for (const file of files) {
-    const target = join(outDir, ...file.outFile.split('/'));
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, file.bytes);
-    bytes += file.bytes.byteLength;
-  }
-  return bytes;
 }
 
 /** The bytes' ETag (static-files.ts bytesEtag), hashed natively. */

@@ -13,7 +13,6 @@ import { archivePath, archiveUrls, feedPath, feedUrls, pathOf, sourcePagePath, t
 import type { SourceGroup } from '../topics/sources.ts';
 import { groupBySource, matchTopics } from '../topics/sources.ts';
 import { contentValidators, documentFingerprint, windowValidators } from '../topics/validators.ts';
-import type { Validators } from '../topics/validators.ts';
 import { archivePageCount, archivePageItems, isSealedPage } from './archive.ts';
 import { IMMUTABLE_CACHE_CONTROL, feedCacheControl } from './cache-policy.ts';
 import { buildFeedView } from './feed-view.ts';
