@@ -44,8 +44,12 @@ function parseDetail(source: DetailSource): Detail {
   return detail as Detail;
 }
 
-/** Document fields from the cache: the head as properties, the detail behind getters. */
-export class CachedFields implements DocumentFields {
+/**
+ * Document fields with the head as properties and the detail behind getters:
+ * from the cache, parsed on first read; from a parse, given whole. Also the
+ * base of LazyDocument, whose render-only fields are these getters.
+ */
+export class LazyFields implements DocumentFields {
   readonly id: string;
   readonly slug: string;
   readonly file: string;
@@ -58,7 +62,8 @@ export class CachedFields implements DocumentFields {
   /** Shared by the copies `with` makes, so the detail is parsed once for all of them. */
   #lazy: { detail: Detail | undefined; readonly source: DetailSource | undefined };
 
-  constructor(head: HeadFields, source: DetailSource | undefined, detail?: Detail) {
+  /** From `fields`, another LazyFields: the same head, sharing its detail (parsed or not). */
+  constructor(head: HeadFields | LazyFields, source?: DetailSource, detail?: Detail) {
     this.id = head.id;
     this.slug = head.slug;
     this.file = head.file;
@@ -68,7 +73,7 @@ export class CachedFields implements DocumentFields {
     this.revision = head.revision;
     this.image = head.image;
     this.topics = head.topics;
-    this.#lazy = { detail, source };
+    this.#lazy = head instanceof LazyFields ? head.#lazy : { detail, source };
   }
 
   /** The detail, parsed once. */
@@ -112,7 +117,7 @@ export class CachedFields implements DocumentFields {
   }
 
   /** The same fields with some of the head replaced; the detail (parsed or not) is shared. */
-  with(changes: Partial<HeadFields>): CachedFields {
+  with(changes: Partial<HeadFields>): LazyFields {
     const pick = <K extends keyof HeadFields>(key: K): HeadFields[K] => (key in changes ? (changes[key] as HeadFields[K]) : this[key]);
     const head: HeadFields = {
       id: pick('id'),
@@ -125,7 +130,7 @@ export class CachedFields implements DocumentFields {
       image: pick('image'),
       topics: pick('topics'),
     };
-    const copy = new CachedFields(head, undefined);
+    const copy = new LazyFields(head);
     copy.#lazy = this.#lazy;
     return copy;
   }
@@ -138,7 +143,7 @@ export class CachedFields implements DocumentFields {
 /** A cached record: its description is in the detail too. */
 export class CachedRecord implements ParsedRecord {
   constructor(
-    readonly fields: CachedFields,
+    readonly fields: LazyFields,
     readonly bodyStart: number | undefined,
     readonly problems: readonly Problem[],
   ) {}
@@ -185,27 +190,7 @@ export function detailOf(fields: DocumentFields, description: string | undefined
 
 /** Every field as a plain object (what a parse gives), whichever kind `fields` is. */
 export function plainFields(fields: DocumentFields): DocumentFields {
-  const { externalUrl, publisher, image, via, revision } = fields;
-  return {
-    id: fields.id,
-    slug: fields.slug,
-    file: fields.file,
-    title: fields.title,
-    permalink: fields.permalink,
-    ...(externalUrl === undefined ? {} : { externalUrl }),
-    ...(publisher === undefined ? {} : { publisher }),
-    publishedMs: fields.publishedMs,
-    updatedMs: fields.updatedMs,
-    lastMod: fields.lastMod,
-    ...(image === undefined ? {} : { image }),
-    authors: fields.authors,
-    tags: fields.tags,
-    topics: fields.topics,
-    related: fields.related,
-    ...(via === undefined ? {} : { via }),
-    aliases: fields.aliases,
-    ...(revision === undefined ? {} : { revision }),
-  };
+  return { ...headOf(fields), ...detailOf(fields, undefined) };
 }
 
 /**
@@ -213,7 +198,7 @@ export function plainFields(fields: DocumentFields): DocumentFields {
  * one). Cached fields stay lazy; a spread would drop their getters.
  */
 export function withFields(fields: DocumentFields, changes: Partial<HeadFields>): DocumentFields {
-  if (fields instanceof CachedFields) return fields.with(changes);
+  if (fields instanceof LazyFields) return fields.with(changes);
   const out: Record<string, unknown> = { ...fields, ...changes };
   for (const [key, value] of Object.entries(changes)) if (value === undefined) delete out[key];
   return out as unknown as DocumentFields;

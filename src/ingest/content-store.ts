@@ -19,7 +19,7 @@ import { DocumentCache, cacheStamp } from './doc-cache.ts';
 import { FirstSeenLedger } from './first-seen.ts';
 import type { FileList } from './fs-source.ts';
 import { listContentFiles, relativeFile, walkProblems } from './fs-source.ts';
-import { CachedFields, CachedRecord, topicKey, withFields } from './cached-fields.ts';
+import { LazyFields, CachedRecord, topicKey, withFields } from './cached-fields.ts';
 import { LazyDocument } from './lazy-document.ts';
 import { MediaLibrary, NodeStaticFiles } from './media.ts';
 import type { ImageMemo } from './image-memo.ts';
@@ -296,7 +296,7 @@ export class ContentStore {
     });
     if (topics.every((topic, i) => topic === fields.topics[i])) return record;
     const interned = withFields(fields, { topics });
-    return record instanceof CachedRecord && interned instanceof CachedFields ? new CachedRecord(interned, record.bodyStart, record.problems) : { ...record, fields: interned };
+    return record instanceof CachedRecord && interned instanceof LazyFields ? new CachedRecord(interned, record.bodyStart, record.problems) : { ...record, fields: interned };
   }
 
   /**

@@ -19,7 +19,7 @@ import { configStamp } from '../config/config.ts';
 import type { DocumentContent } from '../content/load.ts';
 import type { DocumentTopic, Problem } from '../content/document.ts';
 import type { HeadFields } from './cached-fields.ts';
-import { CachedFields, CachedRecord, detailOf, headOf, topicKey } from './cached-fields.ts';
+import { LazyFields, CachedRecord, detailOf, headOf, topicKey } from './cached-fields.ts';
 import type { FileStamp, ParsedRecord } from './parse-tasks.ts';
 
 const FORMAT = 'topic-feeds/documents';
@@ -135,7 +135,7 @@ function entryLine(entry: CacheEntry): string {
   const { fields, bodyStart, problems, description } = entry.record;
   const record = { ...(fields === undefined ? {} : { fields: headOf(fields) }), ...(bodyStart === undefined ? {} : { bodyStart }), problems };
   const head = JSON.stringify({ file: entry.file, stamp: entry.stamp, record, ...(entry.content === undefined ? {} : { content: entry.content }) });
-  const detail = fields instanceof CachedFields ? fields.detailJson() : fields === undefined ? '{}' : JSON.stringify(detailOf(fields, description));
+  const detail = fields instanceof LazyFields ? fields.detailJson() : fields === undefined ? '{}' : JSON.stringify(detailOf(fields, description));
   return `${head}\t${detail}`;
 }
 
@@ -238,7 +238,7 @@ export class DocumentCache {
       if (!isHeadEntry(head)) throw new Error(`bad entry on line ${count + 1}`);
       const { fields, bodyStart, problems } = head.record;
       const record: ParsedRecord =
-        fields === undefined ? { problems } : new CachedRecord(new CachedFields({ ...fields, topics: fields.topics.map(shared) }, { bytes, start: tab + 1, end: newline }), bodyStart, problems);
+        fields === undefined ? { problems } : new CachedRecord(new LazyFields({ ...fields, topics: fields.topics.map(shared) }, { bytes, start: tab + 1, end: newline }), bodyStart, problems);
       entries.set(head.file, { file: head.file, stamp: head.stamp, record, ...(head.content === undefined ? {} : { content: head.content }) });
       start = newline + 1;
     }

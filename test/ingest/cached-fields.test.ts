@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../../src/config/config.ts';
 import type { DocumentFields } from '../../src/content/load.ts';
-import { CachedFields, CachedRecord, headOf, plainFields, withFields } from '../../src/ingest/cached-fields.ts';
+import { LazyFields, CachedRecord, headOf, plainFields, withFields } from '../../src/ingest/cached-fields.ts';
 import { ContentStore } from '../../src/ingest/content-store.ts';
 import { DocumentCache, cacheStamp } from '../../src/ingest/doc-cache.ts';
 import { LazyDocument } from '../../src/ingest/lazy-document.ts';
@@ -38,12 +38,12 @@ const fields: DocumentFields = {
   revision: '26tdkgc87yr',
 };
 
-function cached(detailText: string): CachedFields {
+function cached(detailText: string): LazyFields {
   const bytes = encoder.encode(`xx${detailText}yy`);
-  return new CachedFields(headOf(fields), { bytes, start: 2, end: bytes.length - 2 });
+  return new LazyFields(headOf(fields), { bytes, start: 2, end: bytes.length - 2 });
 }
 
-describe('CachedFields', () => {
+describe('LazyFields', () => {
   it('reads the head without touching the detail, and parses the detail on first read', () => {
     const broken = cached('{not json');
     expect(broken.id).toBe('100819');
@@ -58,7 +58,7 @@ describe('CachedFields', () => {
   it('keeps its detail through a change of the head, and serializes whole', () => {
     const good = cached(JSON.stringify({ title: fields.title, permalink: fields.permalink, externalUrl: fields.externalUrl, publisher: fields.publisher, authors: fields.authors, tags: fields.tags, related: fields.related, aliases: fields.aliases }));
     const moved = withFields(good, { publishedMs: 1, image: undefined });
-    expect(moved).toBeInstanceOf(CachedFields);
+    expect(moved).toBeInstanceOf(LazyFields);
     const { image: _image, ...rest } = fields;
     expect(plainFields(moved)).toEqual({ ...rest, publishedMs: 1 });
     expect(JSON.parse(JSON.stringify(good))).toEqual(fields);
@@ -85,7 +85,7 @@ describe('the parse cache, read back', () => {
     const second = await open();
     expect(second.report.fromCache).toBe(12);
     const records = second.store.cacheEntries().map((entry) => entry.record);
-    expect(records.every((record) => record.fields instanceof CachedFields)).toBe(true);
+    expect(records.every((record) => record.fields instanceof LazyFields)).toBe(true);
     await second.store.saveCache(new Set());
     // The details come back byte for byte (the heads' stamps may carry a later check time).
     const details = (bytes: Buffer) => bytes.toString('utf8').split('\n').map((line) => line.split('\t')[1]).filter((detail) => detail !== undefined);
