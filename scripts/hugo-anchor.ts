@@ -100,6 +100,8 @@ export async function runHugo(site: string): Promise<{ wallMs: number; peakRssMb
   const useTime = spawnSync('/usr/bin/time', ['--version']).status === 0;
   const args = ['--renderToMemory', '--quiet', '--source', site];
   const command = useTime ? '/usr/bin/time' : 'hugo';
+  // Like our own timed runs (bench.ts settleDisk): the site just written is flushed first.
+  spawnSync('sync', { stdio: 'ignore' });
   const started = performance.now();
   const child = spawn(command, useTime ? ['-f', 'maxrss=%M', 'hugo', ...args] : args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

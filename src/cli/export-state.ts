@@ -123,22 +123,19 @@ walk('');
 parentPort.postMessage({ names, kinds, sizes, mtimes });
 `;
 
-interface WalkedEntry {
-  readonly file: boolean;
-  readonly size: number;
-  readonly mtimeMs: number;
+/** What the walk found: entry i is `names[i]`, a regular file when `kinds[i]` is 1, with its size and mtime. */
+interface Walked {
+  readonly names: readonly string[];
+  readonly kinds: readonly number[];
+  readonly sizes: readonly number[];
+  readonly mtimes: readonly number[];
 }
 
-function walkOnThread(dir: string): Promise<Map<string, WalkedEntry>> {
+function walkOnThread(dir: string): Promise<Walked> {
   return new Promise((done, fail) => {
     // execArgv: [] keeps the parent's `--import tsx` out of this thread.
     const worker = new Worker(WALK_THREAD, { eval: true, workerData: dir, execArgv: [] });
-    worker.once('message', (message: unknown) => {
-      const listed = message as { names: string[]; kinds: number[]; sizes: number[]; mtimes: number[] };
-      const out = new Map<string, WalkedEntry>();
-      listed.names.forEach((name, i) => out.set(name, { file: listed.kinds[i] === 1, size: listed.sizes[i]!, mtimeMs: listed.mtimes[i]! }));
-      done(out);
-    });
+    worker.once('message', (message: unknown) => done(message as Walked));
     worker.once('error', fail);
     worker.once('exit', (code) => fail(new Error(`folder walk exited with code ${code}`)));
   });
@@ -147,7 +144,10 @@ function walkOnThread(dir: string): Promise<Map<string, WalkedEntry>> {
 /** Every regular file under `dir` (relative, `/`-separated), listed on a thread of its own; empty for a missing folder. */
 export async function filesOnThread(dir: string): Promise<Set<string>> {
   const files = new Set<string>();
-  for (const [name, entry] of await walkOnThread(dir)) if (entry.file) files.add(name);
+  const walked = await walkOnThread(dir);
+  walked.names.forEach((name, i) => {
+    if (walked.kinds[i] === 1) files.add(name);
+  });
   return files;
 }
 
@@ -195,17 +195,19 @@ export async function inspectFolder(outDir: string): Promise<FolderInspection> {
   if (manifest === undefined) {
     throw new ExportRefused(`export: ${outDir} is not empty and holds no valid ${MANIFEST_FILE} (not an earlier export of this project); ${hint}`);
   }
-  const known = new Set([...Object.keys(manifest.files), ...manifest.claimed]);
-  const state = walkOnThread(outDir).then(async (entries): Promise<FolderState> => {
+  const claimed = new Set(manifest.claimed);
+  const known = (file: string): boolean => Object.hasOwn(manifest.files, file) || claimed.has(file);
+  const state = walkOnThread(outDir).then(async (walked): Promise<FolderState> => {
     const foreign: string[] = [];
     const temps: string[] = [];
     const disk = new Map<string, DiskFile>();
-    for (const [rel, entry] of entries) {
-      if (rel === MANIFEST_FILE) continue;
-      if (rel.endsWith(TEMP_SUFFIX) && entry.file) temps.push(rel);
-      else if (!known.has(rel) || !entry.file) foreign.push(rel);
-      else disk.set(rel, { size: entry.size, mtimeMs: entry.mtimeMs });
-    }
+    walked.names.forEach((rel, i) => {
+      const file = walked.kinds[i] === 1;
+      if (rel === MANIFEST_FILE) return;
+      if (rel.endsWith(TEMP_SUFFIX) && file) temps.push(rel);
+      else if (!known(rel) || !file) foreign.push(rel);
+      else disk.set(rel, { size: walked.sizes[i]!, mtimeMs: walked.mtimes[i]! });
+    });
     if (foreign.length > 0) {
       throw new ExportRefused(
         `export: ${outDir} holds ${foreign.length} file(s) that no earlier export wrote (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); ${hint}`,
@@ -237,9 +239,9 @@ export async function writeAtomic(path: string, bytes: Uint8Array): Promise<Disk
   return { size: info.size, mtimeMs: info.mtimeMs };
 }
 
-/** Writes the manifest atomically. */
+/** Writes the manifest atomically, as compact JSON (11 MB indented at 50k documents, and a third slower to parse). */
 export async function writeManifest(outDir: string, manifest: ExportManifest): Promise<void> {
-  await writeAtomic(join(outDir, MANIFEST_FILE), new TextEncoder().encode(`${JSON.stringify(manifest, null, 1)}\n`));
+  await writeAtomic(join(outDir, MANIFEST_FILE), Buffer.from(`${JSON.stringify(manifest)}\n`, 'utf8'));
 }
 
 /** What the previous run left for one file: its record, and whether the disk still matches it (size + mtime). */
@@ -254,15 +256,12 @@ export interface FileCheck {
 }
 
 export function checkFile(state: FolderState, file: string, etag: string | undefined, sameStamp: boolean): FileCheck {
-  const previous = state.manifest?.files[file];
+  const files = state.manifest?.files;
+  const previous = files !== undefined && Object.hasOwn(files, file) ? files[file] : undefined;
   const disk = state.disk.get(file);
   const intact = previous !== undefined && disk !== undefined && disk.size === previous.size && disk.mtimeMs === previous.mtimeMs;
-  return {
-    ...(previous === undefined ? {} : { previous }),
-    intact,
-    ...(disk !== undefined && !intact ? { diskSize: disk.size } : {}),
-    skip: intact && sameStamp && etag !== undefined && previous.etag === etag,
-  };
+  // One shape for every file, without spreads: 54k checks at 50k documents.
+  return { previous, intact, diskSize: disk !== undefined && !intact ? disk.size : undefined, skip: intact && sameStamp && etag !== undefined && previous.etag === etag };
 }
 
 export type FileOutcome = 'written' | 'unchanged';

@@ -133,22 +133,31 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     feedsBefore = await previousFeeds(outDir);
     await rm(outDir, { recursive: true, force: true });
   }
-  // Refuse a folder without a manifest before any work, and change nothing in it. The walk that
-  // looks for files no export wrote runs on its own thread during the load.
-  const folder = await inspectFolder(outDir);
-  feedsBefore ??= folder.manifest?.feeds ?? {};
-  const stamp = exportStamp(site);
-  const sameStamp = folder.manifest?.stamp === stamp;
-
-  // Fields and index first; content is sanitized below, as the routes need it.
-  const { store, runner, report } = await ContentStore.open({
+  const storeOptions = {
     site,
     contentDir: options.contentDir,
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.minFilesForThreads === undefined ? {} : { minFilesForThreads: options.minFilesForThreads }),
     ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
-  });
+  };
+  // The content scan only reads: it starts before the folder check (the manifest's parse took 0.4 s at 50k documents).
+  const scan = ContentStore.scanAhead(storeOptions);
+  // Refuse a folder without a manifest before any work, and change nothing in it. The walk that
+  // looks for files no export wrote runs on its own thread during the load.
+  let folder;
+  try {
+    folder = await inspectFolder(outDir);
+  } catch (error) {
+    scan?.close();
+    throw error;
+  }
+  feedsBefore ??= folder.manifest?.feeds ?? {};
+  const stamp = exportStamp(site);
+  const sameStamp = folder.manifest?.stamp === stamp;
+
+  // Fields and index first; content is sanitized below, as the routes need it.
+  const { store, runner, report } = await ContentStore.open(storeOptions, scan);
   const records = new Map<string, FileRecord>();
   const counts: ExportCounts = { written: 0, unchanged: 0, removed: 0 };
   let done = 0;
@@ -207,7 +216,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     // In progress: the previous records, plus every file this run may add, so an interrupted run leaves a folder the next one accepts.
     await mkdir(outDir, { recursive: true });
     const previousFiles = state.manifest?.files ?? {};
-    const claimed = [...new Set([...planned, ...(state.manifest?.claimed ?? [])])].filter((file) => !(file in previousFiles)).sort();
+    const claimed = [...new Set([...planned, ...(state.manifest?.claimed ?? [])])].filter((file) => !Object.hasOwn(previousFiles, file)).sort();
     // With nothing new to claim, the manifest on disk already accepts every file this run can leave (54k records at 50k documents: not written twice).
     if (state.manifest === undefined || claimed.length > 0) {
       await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: false, stamp: state.manifest?.stamp ?? '', files: previousFiles, claimed, feeds: feedsBefore });
@@ -246,7 +255,9 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   counts.removed = stale.length;
 
   const tags = feedTags(streaming);
-  const files = Object.fromEntries([...records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // In file order (code units, the default sort), so the same export writes the same manifest.
+  const files = Object.create(null) as Record<string, FileRecord>;
+  for (const file of [...records.keys()].sort()) files[file] = records.get(file)!;
   await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: true, stamp, files, claimed: [], feeds: Object.fromEntries(tags) });
   const health = catalog.health();
   let bytes = 0;

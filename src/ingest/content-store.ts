@@ -144,8 +144,21 @@ export class ContentStore {
   /** What the image checks found (CACHE_DIR), shared with a build's or export's static files; saved with the cache. */
   readonly images: ImageMemo;
 
-  /** Lists, reads and parses the folder (unchanged files from the cache). */
-  static async open(options: StoreOptions): Promise<{ store: ContentStore; report: LoadReport; runner: TaskRunner }> {
+  /**
+   * What `open` starts first for a large warm load: another thread reads the cache, lists the
+   * folder and stats its files, hashes the cache, then stats the images the memo remembers,
+   * while this one opens the ledger and the memo and parses the cache. Only a cache can turn a
+   * stat into a hit. It only reads, so a caller with work of its own before `open` (the export's
+   * folder check) starts it then, and passes it to `open`, which ends it.
+   */
+  static scanAhead(options: Pick<StoreOptions, 'contentDir' | 'cacheDir' | 'minPathsForStatThread'>): ContentScan | undefined {
+    const cacheFile = options.cacheDir === undefined ? undefined : DocumentCache.pathFor(options.cacheDir, options.contentDir);
+    const cachedCount = cacheFile === undefined ? undefined : DocumentCache.peekCount(cacheFile);
+    return (cachedCount ?? 0) >= (options.minPathsForStatThread ?? STAT_THREAD_MIN_PATHS) ? scanContentOnThread(options.contentDir, cacheFile) : undefined;
+  }
+
+  /** Lists, reads and parses the folder (unchanged files from the cache). `scan`: from `scanAhead` with the same options. */
+  static async open(options: StoreOptions, scan = ContentStore.scanAhead(options)): Promise<{ store: ContentStore; report: LoadReport; runner: TaskRunner }> {
     const wallMs: Record<string, number> = {};
     let mark = performance.now();
     const lap = (phase: string): void => {
@@ -153,11 +166,6 @@ export class ContentStore {
       wallMs[phase] = (wallMs[phase] ?? 0) + now - mark;
       mark = now;
     };
-    // Only a cache can turn a stat into a hit. For a large warm load, another thread lists the folder
-    // and stats its files (then the images the memo remembers) while this one opens the ledger and
-    // the memo and reads the cache.
-    const cachedCount = options.cacheDir === undefined ? undefined : DocumentCache.peekCount(DocumentCache.pathFor(options.cacheDir, options.contentDir));
-    const scan = (cachedCount ?? 0) >= (options.minPathsForStatThread ?? STAT_THREAD_MIN_PATHS) ? scanContentOnThread(options.contentDir) : undefined;
     try {
       return await ContentStore.load(options, scan, lap, wallMs);
     } finally {
@@ -176,7 +184,10 @@ export class ContentStore {
     const imageStats = thread?.statMore(options.contentDir, store.images.knownFiles());
     lap('open');
     // The cache's records share this store's topic objects, so interning them copies nothing.
-    const cached = store.cache?.load(store.topicObjects) ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
+    // Read on the scan thread when there is one (it hashes the bytes while this thread parses them).
+    const read = await thread?.cache;
+    lap('cacheWait');
+    const cached = (read === undefined ? store.cache?.load(store.topicObjects) : await store.cache?.loadRead(read, store.topicObjects)) ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
     lap('cacheRead');
     const walked = await thread?.listed;
     const listing: FileList = walked ? { files: walked.files, problems: walkProblems(options.contentDir, walked.problems) } : listContentFiles(options.contentDir);

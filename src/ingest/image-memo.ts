@@ -1,6 +1,6 @@
 /**
  * What the last checks of local images found, kept beside the document cache
- * (CACHE_DIR/images-<folder>.json): a warm load, export or build stats an
+ * (CACHE_DIR/images-<folder>.tsv): a warm load, export or build stats an
  * unchanged image instead of resolving, opening and reading it, and an
  * unchanged image's ETag is known without reading its bytes.
  *
@@ -12,7 +12,7 @@
  * ingest code) differs; anything unreadable is ignored.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SiteConfig } from '../config/config.ts';
 import { cacheStamp } from './doc-cache.ts';
@@ -26,7 +26,8 @@ export function imagePath(root: string, file: string): string {
 }
 
 const FORMAT = 'topic-feeds/images';
-const VERSION = 1;
+/** 2: a JSON header line, then one tab-separated line per image (`entryLine`), parsed when first looked up. */
+const VERSION = 2;
 
 /** The measured facts of an image that passed every check. */
 export interface RememberedImage {
@@ -46,18 +47,29 @@ interface Entry extends RememberedImage {
   readonly checkedMs: number;
 }
 
-function isEntry(value: unknown): value is Entry {
-  if (typeof value !== 'object' || value === null) return false;
-  const e = value as Record<string, unknown>;
-  return (
-    ['dev', 'ino', 'checkedMs', 'width', 'height', 'bytes', 'modifiedMs'].every((key) => typeof e[key] === 'number') &&
-    typeof e.mimeType === 'string' &&
-    (e.etag === undefined || typeof e.etag === 'string')
-  );
+const NUMBERS = ['width', 'height', 'bytes', 'modifiedMs', 'dev', 'ino', 'checkedMs'] as const;
+
+/** The file as JSON (a name may hold a tab), then the fields; `mimeType` and `etag` are tokens without tabs or newlines. */
+function entryLine(file: string, entry: Entry): string | undefined {
+  const text = [entry.mimeType, entry.etag ?? ''];
+  if (text.some((field) => /[\t\n]/.test(field))) return undefined;
+  return [JSON.stringify(file), text[0], ...NUMBERS.map((key) => String(entry[key])), text[1]].join('\t');
+}
+
+/** The entry of a saved line's fields after the file; undefined if any is malformed (the image is checked again). */
+function parseFields(fields: string): Entry | undefined {
+  const parts = fields.split('\t');
+  if (parts.length !== NUMBERS.length + 2) return undefined;
+  const numbers = NUMBERS.map((_key, i) => Number(parts[i + 1]));
+  if (parts[0] === '' || numbers.some((n, i) => parts[i + 1] === '' || !Number.isFinite(n))) return undefined;
+  const [width, height, bytes, modifiedMs, dev, ino, checkedMs] = numbers as [number, number, number, number, number, number, number];
+  const etag = parts[NUMBERS.length + 1]!;
+  return { mimeType: parts[0]!, width, height, bytes, modifiedMs, dev, ino, checkedMs, ...(etag === '' ? {} : { etag }) };
 }
 
 export class ImageMemo {
-  readonly #entries = new Map<string, Entry>();
+  /** An entry, or its saved line's fields until first looked up (45k images at 50k documents: most never are, or once). */
+  readonly #entries = new Map<string, Entry | string>();
   #dirty = false;
   /** Files a stat or a full check proved in this process. */
   readonly #proven = new Set<string>();
@@ -78,15 +90,40 @@ export class ImageMemo {
   /** The memo of `contentDir` under `cacheDir`, empty when missing, unreadable or of another stamp. */
   static open(cacheDir: string, contentDir: string, stamp: string): ImageMemo {
     const folder = createHash('sha1').update(resolve(contentDir)).digest('base64url').slice(0, 12);
-    const memo = new ImageMemo(join(cacheDir, `images-${folder}.json`), stamp);
+    const memo = new ImageMemo(join(cacheDir, `images-${folder}.tsv`), stamp);
     try {
-      const saved = JSON.parse(readFileSync(memo.path!, 'utf8')) as { format?: unknown; version?: unknown; stamp?: unknown; entries?: unknown };
-      if (saved.format !== FORMAT || saved.version !== VERSION || saved.stamp !== stamp || typeof saved.entries !== 'object' || saved.entries === null) return memo;
-      for (const [file, entry] of Object.entries(saved.entries)) if (isEntry(entry)) memo.#entries.set(file, entry);
+      const text = readFileSync(memo.path!, 'utf8');
+      const headerEnd = text.indexOf('\n');
+      // A header is short: a longer first line is no memo of this version (version 1 was one JSON object).
+      if (headerEnd < 0 || headerEnd > 4096) return memo;
+      const header = JSON.parse(text.slice(0, headerEnd)) as { format?: unknown; version?: unknown; stamp?: unknown };
+      if (header.format !== FORMAT || header.version !== VERSION || header.stamp !== stamp) return memo;
+      // Split here, parsed on lookup: a malformed line is then an image to check again, like a changed one.
+      for (let start = headerEnd + 1; start < text.length; ) {
+        let end = text.indexOf('\n', start);
+        if (end < 0) end = text.length;
+        const tab = text.indexOf('"\t', start) + 1;
+        if (tab > start + 1 && tab < end && text[start] === '"') {
+          const quoted = text.slice(start, tab);
+          const file: unknown = quoted.includes('\\') ? JSON.parse(quoted) : quoted.slice(1, -1);
+          if (typeof file === 'string') memo.#entries.set(file, text.slice(tab + 1, end));
+        }
+        start = end + 1;
+      }
     } catch {
       // missing or unreadable: checked again in full
     }
     return memo;
+  }
+
+  /** The entry of `file`, its saved line parsed on first use; a malformed line is forgotten. */
+  #entry(file: string): Entry | undefined {
+    const entry = this.#entries.get(file);
+    if (typeof entry !== 'string') return entry;
+    const parsed = parseFields(entry);
+    if (parsed === undefined) this.#entries.delete(file);
+    else this.#entries.set(file, parsed);
+    return parsed;
   }
 
   /** The images it remembers, relative to the content folder (what a load may stat ahead, on another thread). */
@@ -106,7 +143,7 @@ export class ImageMemo {
 
   /** The remembered facts of `file` (at `path`), if a stat proves it unchanged since they were taken. */
   lookup(file: string, path: string): RememberedImage | undefined {
-    const entry = this.#entries.get(file);
+    const entry = this.#entry(file);
     if (entry === undefined) return undefined;
     const prestats = this.#prestats;
     const info = prestats?.has(file) ? prestats.get(file) : statFile(path);
@@ -122,9 +159,10 @@ export class ImageMemo {
    * `lookup` without the stat when this memo already proved `file` in this
    * process: for a one-shot build or export, whose load checked every image
    * it then copies (a stat per image, not two: 45k fewer at 50k documents).
+   * `root`: the content folder (the path is spelled as `imagePath` spells it).
    */
-  lookupOnce(file: string, path: string): RememberedImage | undefined {
-    return this.#proven.has(file) ? this.#entries.get(file) : this.lookup(file, path);
+  lookupOnce(file: string, root: string): RememberedImage | undefined {
+    return this.#proven.has(file) ? this.#entry(file) : this.lookup(file, imagePath(root, file));
   }
 
   /**
@@ -146,9 +184,15 @@ export class ImageMemo {
     try {
       mkdirSync(dirname(this.path), { recursive: true });
       const temporary = `${this.path}.${process.pid}.tmp`;
-      const body = JSON.stringify({ format: FORMAT, version: VERSION, stamp: this.stamp, entries: Object.fromEntries(this.#entries) });
-      writeFileSync(temporary, body);
+      const lines = [JSON.stringify({ format: FORMAT, version: VERSION, stamp: this.stamp })];
+      for (const [file, entry] of this.#entries) {
+        const line = typeof entry === 'string' ? `${JSON.stringify(file)}\t${entry}` : entryLine(file, entry);
+        if (line !== undefined) lines.push(line);
+      }
+      writeFileSync(temporary, `${lines.join('\n')}\n`);
       renameSync(temporary, this.path);
+      // Version 1 was one JSON object in images-<folder>.json: never read again.
+      rmSync(this.path.replace(/\.tsv$/, '.json'), { force: true });
       this.#dirty = false;
     } catch {
       // the next run checks the images in full

@@ -335,24 +335,14 @@ export function collectStaticFiles(
     if (file === undefined || seen.has(file)) continue;
     seen.add(file);
     const path = mediaPath(file);
-    const outFile = path.slice(1).split('/').map(decodeURIComponent).join('/');
-    const diskPath = join(contentDir, ...file.split('/'));
-    // The asset is fetched by its URL path, still percent-encoded.
-    const entryOf = (mimeType: string, etag: string, modifiedMs: number): StaticFileEntry => ({ file: path.slice(1), contentType: mimeType, etag, lastModifiedMs: modifiedMs, cacheControl: MEDIA_CACHE_CONTROL });
+    // The asset is fetched by its URL path, still percent-encoded; written under its decoded name.
+    const urlFile = path.slice(1);
+    const outFile = urlFile.includes('%') ? urlFile.split('/').map(decodeURIComponent).join('/') : urlFile;
+    const entryOf = (mimeType: string, etag: string, modifiedMs: number): StaticFileEntry => ({ file: urlFile, contentType: mimeType, etag, lastModifiedMs: modifiedMs, cacheControl: MEDIA_CACHE_CONTROL });
     // The load measured this image a moment ago through the same memo: no second stat.
-    const known = memo.lookupOnce(file, diskPath);
+    const known = memo.lookupOnce(file, contentDir);
     if (known?.etag !== undefined && known.bytes <= site.maxImageBytes) {
-      const etag = known.etag;
-      let data: Uint8Array | undefined;
-      out.push({
-        path,
-        outFile,
-        get bytes(): Uint8Array {
-          data ??= readKnownImage(rootReal, file, site.maxImageBytes, etag);
-          return data;
-        },
-        entry: entryOf(known.mimeType, etag, known.modifiedMs),
-      });
+      out.push(new KnownImageFile(path, outFile, entryOf(known.mimeType, known.etag, known.modifiedMs), () => readKnownImage(rootReal, file, site.maxImageBytes, known.etag!)));
       continue;
     }
     const checkedMs = Date.now();
@@ -366,6 +356,22 @@ export function collectStaticFiles(
     out.push({ path, outFile, bytes: image.data, entry: entryOf(image.mimeType, etag, image.modifiedMs) });
   }
   return out;
+}
+
+/** An image the memo vouched for: its bytes are read (and checked) only if it is written. */
+class KnownImageFile implements StaticFileOutput {
+  #data: Uint8Array | undefined;
+  constructor(
+    readonly path: string,
+    readonly outFile: string,
+    readonly entry: StaticFileEntry,
+    private readonly read: () => Uint8Array,
+  ) {}
+
+  get bytes(): Uint8Array {
+    this.#data ??= this.read();
+    return this.#data;
+  }
 }
 
 /** The bytes of an image the memo vouched for, checked in full again; throws if it changed since (the run is repeated). */

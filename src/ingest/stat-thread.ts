@@ -63,26 +63,63 @@ function statsFrom(keys: readonly string[], numbers: Float64Array): Map<string, 
 }
 
 /**
- * The content walk (fs-source.ts) and a stat of every file it lists, then of
- * the files sent to `statMore` (the images the memo remembers, under
- * `imageRoot`, keyed by their relative name), in one thread. A warm load
- * starts it first and reads its caches meanwhile: at 50k documents the
- * listing, the 95k path strings and the wait for the stats had cost the main
- * thread 1.2 s. Resolves undefined if the thread fails (the caller lists and
- * stats for itself).
+ * Reads the whole file at `file` into shared memory (no copy to hand it over),
+ * or undefined when it cannot be read. Then `prefixSha1` hashes what the
+ * cache's trailer covers: every byte up to the newline before its last line.
+ */
+const SHARED_READ_SOURCE = `
+function readShared(fs, file) {
+  let fd;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    let done = 0;
+    while (done < size) {
+      const read = fs.readSync(fd, bytes, done, size - done, done);
+      if (read === 0) return undefined;
+      done += read;
+    }
+    return bytes;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+function prefixSha1(crypto, bytes) {
+  const length = bytes.length < 2 ? 0 : bytes.lastIndexOf(10, bytes.length - 2) + 1;
+  return { length, sha1: crypto.createHash('sha1').update(bytes.subarray(0, length)).digest('hex') };
+}
+`;
+
+/**
+ * Reads the parse cache (when asked) into shared memory and hands it over at
+ * once, then walks the content folder and stats every file it lists, then
+ * hashes the cache, then stats the files sent to `statMore` (the images the
+ * memo remembers, under `imageRoot`, keyed by their relative name), in one
+ * thread. A warm load starts it first: at 50k documents the listing, the 95k
+ * path strings, the wait for the stats, reading the 88 MB cache and its
+ * SHA-1 had cost the main thread 1.7 s. Every part resolves undefined if the
+ * thread fails (the caller reads, lists and stats for itself).
  */
 const SCAN_THREAD = `
 const fs = require('node:fs');
 const path = require('node:path');
-const { parentPort, workerData: root } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const { parentPort, workerData: { root, cacheFile } } = require('node:worker_threads');
 ${WALK_CONTENT_SOURCE}
 ${STAT_ALL_SOURCE}
+${SHARED_READ_SOURCE}
+const cache = cacheFile === undefined ? undefined : readShared(fs, cacheFile);
+if (cacheFile !== undefined) parentPort.postMessage({ kind: 'cache', bytes: cache ?? null });
 const listed = walkContent(root, fs, path);
 const stats = statAll(fs, listed.files);
-parentPort.postMessage({ files: listed.files, problems: listed.problems, stats }, [stats.buffer]);
+parentPort.postMessage({ kind: 'listed', files: listed.files, problems: listed.problems, stats }, [stats.buffer]);
+if (cache !== undefined) parentPort.postMessage({ kind: 'cacheSha1', ...prefixSha1(crypto, cache) });
 parentPort.once('message', ({ imageRoot, files }) => {
   const out = statAll(fs, files.map((file) => path.join(imageRoot, ...file.split('/'))));
-  parentPort.postMessage(out, [out.buffer]);
+  parentPort.postMessage({ kind: 'images', stats: out }, [out.buffer]);
   parentPort.close();
 });
 `;
@@ -92,7 +129,16 @@ export interface ScannedContent extends WalkedContent {
   readonly stats: StatMap;
 }
 
+/** The parse cache as the scan thread read it: its bytes in shared memory, and their checksum as it computes it. */
+export interface SharedCacheRead {
+  readonly bytes: Buffer;
+  /** SHA-1 (hex) of the first `length` bytes: everything before the trailer line; undefined if the thread ended first. */
+  readonly prefixSha1: Promise<{ readonly length: number; readonly sha1: string } | undefined>;
+}
+
 export interface ContentScan {
+  /** The cache file asked for, read on the thread; undefined when it could not be read there (or was not asked for). */
+  readonly cache: Promise<SharedCacheRead | undefined>;
   readonly listed: Promise<ScannedContent | undefined>;
   /** Stats of `files` (relative, `/`-separated) under `imageRoot`, by relative name; empty if the thread failed. Call once, after which the thread ends. */
   statMore(imageRoot: string, files: readonly string[]): Promise<StatMap>;
@@ -100,44 +146,62 @@ export interface ContentScan {
   close(): void;
 }
 
-export function scanContentOnThread(root: string): ContentScan {
+type ScanMessage =
+  | { readonly kind: 'cache'; readonly bytes: Uint8Array | null }
+  | { readonly kind: 'listed'; readonly files: string[]; readonly problems: [string, string][]; readonly stats: Float64Array }
+  | { readonly kind: 'cacheSha1'; readonly length: number; readonly sha1: string }
+  | { readonly kind: 'images'; readonly stats: Float64Array };
+
+/** A promise settled by hand: by the thread's message, or with undefined when the thread is gone. */
+function pending<T>(): { promise: Promise<T | undefined>; settle: (value: T | undefined) => void } {
+  let settle!: (value: T | undefined) => void;
+  const promise = new Promise<T | undefined>((done) => (settle = done));
+  return { promise, settle };
+}
+
+/** `cacheFile`: the parse cache to read on the thread too (ContentStore's warm load). */
+export function scanContentOnThread(root: string, cacheFile?: string): ContentScan {
   let worker: Worker | undefined;
   try {
-    worker = new Worker(SCAN_THREAD, { eval: true, workerData: root, execArgv: [] });
+    worker = new Worker(SCAN_THREAD, { eval: true, workerData: { root, cacheFile }, execArgv: [] });
   } catch {
     worker = undefined;
   }
-  // Replies in the order asked: the listing, then the stats of statMore's files; undefined once the thread is gone.
-  const waiting: ((message: unknown) => void)[] = [];
-  let gone = worker === undefined;
+  const cache = pending<Uint8Array>();
+  const listed = pending<ScannedContent>();
+  const digest = pending<{ length: number; sha1: string }>();
+  const images = pending<Float64Array>();
   const end = (): void => {
-    gone = true;
-    for (const settle of waiting.splice(0)) settle(undefined);
+    for (const part of [cache, listed, digest, images]) part.settle(undefined);
   };
-  const listed = new Promise<ScannedContent | undefined>((done) => {
-    if (gone) return done(undefined);
-    waiting.push((message) => {
-      if (message === undefined) return done(undefined);
-      const { files, problems, stats } = message as { files: string[]; problems: [string, string][]; stats: Float64Array };
-      done({ files, problems, stats: statsFrom(files, stats) });
-    });
+  if (worker === undefined || cacheFile === undefined) {
+    cache.settle(undefined);
+    digest.settle(undefined);
+  }
+  if (worker === undefined) end();
+  worker?.on('message', (message: ScanMessage) => {
+    if (message.kind === 'cache') {
+      cache.settle(message.bytes ?? undefined);
+      if (message.bytes === null) digest.settle(undefined);
+    } else if (message.kind === 'listed') listed.settle({ files: message.files, problems: message.problems, stats: statsFrom(message.files, message.stats) });
+    else if (message.kind === 'cacheSha1') digest.settle({ length: message.length, sha1: message.sha1 });
+    else images.settle(message.stats);
   });
-  worker?.on('message', (message: unknown) => waiting.shift()?.(message));
   worker?.once('error', end);
   worker?.once('exit', end);
   let more: Promise<StatMap> | undefined;
   return {
-    listed,
+    cache: cache.promise.then((bytes) => (bytes === undefined ? undefined : { bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), prefixSha1: digest.promise })),
+    listed: listed.promise,
     statMore(imageRoot, files) {
-      more ??= new Promise<StatMap>((done) => {
-        if (gone || !worker) return done(new Map());
-        waiting.push((numbers) => done(numbers instanceof Float64Array ? statsFrom(files, numbers) : new Map()));
-        worker.postMessage({ imageRoot, files });
-      });
+      if (more === undefined) {
+        worker?.postMessage({ imageRoot, files });
+        more = images.promise.then((numbers) => (numbers === undefined ? new Map() : statsFrom(files, numbers)));
+      }
       return more;
     },
     close() {
-      if (!gone) void worker?.terminate();
+      void worker?.terminate();
     },
   };
 }

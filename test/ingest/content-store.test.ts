@@ -3,7 +3,7 @@
  * feed window shows, and reuse a disk cache keyed by path, size, mtime and
  * hash. Whatever path a document takes, it must equal the plain eager load.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -175,19 +175,34 @@ describe('ContentStore', () => {
     expect(snapshot(second.store).json).toBe((await eager()).json);
   });
 
-  it.each([
-    ['truncated', (text: string) => text.slice(0, text.length - 40)],
-    ['a flipped byte', (text: string) => text.replace('healthcare', 'hea1thcare')],
+  const corruptions: [string, (text: string) => string][] = [
+    ['truncated', (text) => text.slice(0, text.length - 40)],
+    ['a flipped byte', (text) => text.replace('healthcare', 'hea1thcare')],
+    ['a line dropped', (text) => text.split('\n').filter((_line, i) => i !== 3).join('\n')],
     ['not JSON at all', () => 'garbage\n'],
     ['empty', () => ''],
-  ])('discards a corrupt cache (%s) and parses everything', async (_name, corrupt) => {
+  ];
+  // Read here, or read on the scan thread and parsed here while the thread hashes it (a flipped byte then parses, and the checksum drops it).
+  it.each(corruptions.flatMap(([name, corrupt]) => [[name, 'this thread', corrupt, undefined] as const, [name, 'the scan thread', corrupt, 1] as const]))(
+    'discards a corrupt cache (%s, read on %s) and parses everything',
+    async (_name, _where, corrupt, minPathsForStatThread) => {
     const first = await open();
     await first.store.saveCache();
     const cache = new DocumentCache(cacheDir, cacheStamp(site), content);
     writeFileSync(cache.path, corrupt(readFileSync(cache.path, 'utf8')));
-    const second = await open();
+    const second = await openStore(0, minPathsForStatThread);
     expect(['corrupt', 'empty']).toContain(second.report.cache);
+    expect(existsSync(cache.path)).toBe(false);
     expect(second.report.parsed).toBe(26);
+    expect(snapshot(second.store).json).toBe((await eager()).json);
+  });
+
+  it('reads the cache on the scan thread to the same documents, and hits', async () => {
+    const first = await open();
+    await first.store.saveCache();
+    const second = await openStore(0, 1);
+    expect(second.report.cache).toBe('loaded');
+    expect(second.report.fromCache).toBe(26);
     expect(snapshot(second.store).json).toBe((await eager()).json);
   });
 

@@ -5,7 +5,7 @@
  * checked in full again. A build's or export's static files read the bytes
  * of a remembered image only when they are written.
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,6 +58,42 @@ describe('ImageMemo', () => {
     expect(reopened.lookup('img/a.jpeg', path)).toMatchObject({ ...FACTS, etag: '"tag"' });
   });
 
+  it('keeps names with tabs, newlines, quotes and backslashes; a damaged line is only that image checked again', () => {
+    const names = ['tab\there.jpeg', 'new\nline.jpeg', 'quote".jpeg', 'back\\slash.jpeg', 'plain.jpeg'];
+    const paths = names.map((name) => put(name, FIXTURE_JPEG));
+    const memo = openImageMemo(site, content, cacheDir);
+    names.forEach((name, i) => remember(memo, name, paths[i]!, `"tag${i}"`));
+    memo.save();
+    const file = readdirSync(cacheDir).find((name) => name.startsWith('images-'))!;
+    expect(file).toMatch(/\.tsv$/);
+    const reopened = openImageMemo(site, content, cacheDir);
+    expect(reopened.knownFiles()).toEqual(names.map((name) => `img/${name}`));
+    names.forEach((name, i) => expect(reopened.lookup(`img/${name}`, paths[i]!)).toMatchObject({ ...FACTS, etag: `"tag${i}"` }));
+    // One line damaged (a field that is no number): that image is unknown, the others are still vouched for.
+    const saved = readFileSync(join(cacheDir, file), 'utf8').split('\n');
+    const plain = saved.findIndex((line) => line.startsWith('"img/plain.jpeg"'));
+    saved[plain] = saved[plain]!.replace(/\t16\t/, '\tsixteen\t');
+    writeFileSync(join(cacheDir, file), saved.join('\n'));
+    const damaged = openImageMemo(site, content, cacheDir);
+    expect(damaged.lookup('img/plain.jpeg', paths[4]!)).toBeUndefined();
+    expect(damaged.lookup('img/quote".jpeg', paths[2]!)).toMatchObject({ etag: '"tag2"' });
+  });
+
+  it('reads no memo of the first format (one JSON object), and removes it at the next save', () => {
+    const path = put('a.jpeg', FIXTURE_JPEG);
+    const memo = openImageMemo(site, content, cacheDir);
+    remember(memo, 'a.jpeg', path, '"tag"');
+    memo.save();
+    const file = readdirSync(cacheDir).find((name) => name.startsWith('images-'))!;
+    const legacy = join(cacheDir, file.replace(/\.tsv$/, '.json'));
+    renameSync(join(cacheDir, file), legacy);
+    expect(openImageMemo(site, content, cacheDir).knownFiles()).toEqual([]);
+    const again = openImageMemo(site, content, cacheDir);
+    remember(again, 'a.jpeg', path, '"tag"');
+    again.save();
+    expect(readdirSync(cacheDir).sort()).toEqual([file]);
+  });
+
   it('checks again a file edited in place (new size or mtime)', () => {
     const path = put('a.jpeg', FIXTURE_JPEG);
     const memo = ImageMemo.inMemory();
@@ -103,13 +139,13 @@ describe('ImageMemo', () => {
     // A new process: the saved entry is not proven yet, so lookupOnce stats and sees the edit.
     const fresh = openImageMemo(site, content, cacheDir);
     writeFileSync(path, FIXTURE_PNG);
-    expect(fresh.lookupOnce('img/a.jpeg', path)).toBeUndefined();
+    expect(fresh.lookupOnce('img/a.jpeg', content)).toBeUndefined();
     // Proven by a lookup (the load's), then edited: lookupOnce keeps the load's answer; lookup sees the edit.
     put('a.jpeg', FIXTURE_JPEG);
     const memo = openImageMemo(site, content, cacheDir);
     expect(memo.lookup('img/a.jpeg', path)).toMatchObject({ etag: '"tag"' });
     writeFileSync(path, FIXTURE_PNG);
-    expect(memo.lookupOnce('img/a.jpeg', path)).toMatchObject({ etag: '"tag"' });
+    expect(memo.lookupOnce('img/a.jpeg', content)).toMatchObject({ etag: '"tag"' });
     expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
   });
 
