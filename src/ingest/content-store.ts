@@ -186,7 +186,6 @@ export class ContentStore {
     // The cache's records share this store's topic objects, so interning them copies nothing.
     // Read on the scan thread when there is one (it hashes the bytes while this thread parses them).
     const read = await thread?.cache;
-    lap('cacheWait');
     const cached = (read === undefined ? store.cache?.load(store.topicObjects) : await store.cache?.loadRead(read, store.topicObjects)) ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
     lap('cacheRead');
     const walked = await thread?.listed;

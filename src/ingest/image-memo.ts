@@ -68,7 +68,7 @@ function parseFields(fields: string): Entry | undefined {
 }
 
 export class ImageMemo {
-  /** An entry, or its saved line's fields until first looked up (45k images at 50k documents: most never are, or once). */
+  /** An entry, or its saved line's fields until first looked up: opening the memo of 45k images then builds no objects. */
   readonly #entries = new Map<string, Entry | string>();
   #dirty = false;
   /** Files a stat or a full check proved in this process. */
