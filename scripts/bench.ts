@@ -600,7 +600,7 @@ function runExport(dir: string, cacheDir: string, out: string, args: readonly st
  * Flushes what earlier steps wrote (a corpus copy, a cold export's 3.5 GB at
  * 50k) before a timed run, so that run does not pay for writing them back.
  */
-export function settleDisk(): void {
+function settleDisk(): void {
   spawnSync('sync', { stdio: 'ignore' });
 }
 

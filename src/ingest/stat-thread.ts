@@ -174,11 +174,11 @@ export function scanContentOnThread(root: string, cacheFile?: string): ContentSc
   const end = (): void => {
     for (const part of [cache, listed, digest, images]) part.settle(undefined);
   };
-  if (worker === undefined || cacheFile === undefined) {
+  if (worker === undefined) end();
+  else if (cacheFile === undefined) {
     cache.settle(undefined);
     digest.settle(undefined);
   }
-  if (worker === undefined) end();
   worker?.on('message', (message: ScanMessage) => {
     if (message.kind === 'cache') {
       cache.settle(message.bytes ?? undefined);
