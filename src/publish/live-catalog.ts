@@ -12,7 +12,7 @@ import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
 import { archivePath, archiveUrls, feedPath, feedUrls, pathOf, sourcePagePath, topicPagePath } from './routes.ts';
 import type { SourceGroup } from '../topics/sources.ts';
 import { groupBySource, matchTopics } from '../topics/sources.ts';
-import { contentValidators, documentFingerprint, windowValidators } from '../topics/validators.ts';
+import { contentValidators, documentFingerprint, windowDigest, windowValidators } from '../topics/validators.ts';
 import { archivePageCount, archivePageItems, isSealedPage } from './archive.ts';
 import { IMMUTABLE_CACHE_CONTROL, feedCacheControl } from './cache-policy.ts';
 import { buildFeedView } from './feed-view.ts';
@@ -120,6 +120,7 @@ export class LiveCatalog implements Catalog {
   private readonly retain: boolean;
   private readonly variants = new BoundedCache<Representation>(MAX_VARIANT_ENTRIES);
   private readonly fragments: ItemFragments | undefined;
+  private lastPage: { readonly documents: readonly FeedDocument[]; readonly page: number; readonly digest: string } | undefined;
 
   constructor(
     readonly site: SiteConfig,
@@ -215,7 +216,7 @@ export class LiveCatalog implements Catalog {
         ...(page < pages && { nextArchive: archiveUrls(this.site, scope, page + 1) }),
       };
       return lazyBytes(
-        windowValidators(`${key}${sealed ? '#sealed' : ''}${this.scopeStamp(scope)}`, this.stamp, items),
+        windowValidators(`${key}${sealed ? '#sealed' : ''}${this.scopeStamp(scope)}`, this.stamp, items, this.pageDigest(documents, page, items)),
         CONTENT_TYPES[format],
         sealed ? IMMUTABLE_CACHE_CONTROL : this.cacheControl,
         () => {
@@ -374,6 +375,15 @@ export class LiveCatalog implements Catalog {
   private currentHistory(scope: ArchivedScope, total: number): FeedHistory | undefined {
     const pages = archivePageCount(total, this.archivePageSize);
     return pages > 0 ? { isArchive: false, prevArchive: archiveUrls(this.site, scope, pages) } : undefined;
+  }
+
+  /** The digest of an archive page's items, shared by its formats (asked for one after another). */
+  private pageDigest(documents: readonly FeedDocument[], page: number, items: readonly FeedDocument[]): string {
+    const last = this.lastPage;
+    if (last?.documents === documents && last.page === page) return last.digest;
+    const digest = windowDigest(items);
+    this.lastPage = { documents, page, digest };
+    return digest;
   }
 
   /** Fixed routes are kept for the snapshot's life; variants in the bounded cache. */
