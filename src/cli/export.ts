@@ -29,7 +29,7 @@ import { collectStaticFiles } from '../ingest/media.ts';
 import type { TaskRunner } from '../ingest/parse-pool.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import type { FileCheck, FileOutcome, FileRecord, FolderState } from './export-state.ts';
-import { ExportRefused, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJECT, checkFile, exportStamp, inspectFolder, parseManifest, placeFile, removeFiles, sha1, writeManifest } from './export-state.ts';
+import { ExportRefused, FileTable, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJECT, checkFile, exportStamp, inspectFolder, parseManifest, placeFile, removeFiles, sha1, writeManifest } from './export-state.ts';
 import { EXPORT_FRAGMENT_BUDGET, placeStaticFiles, skipTag, writeRoutes } from './export-write.ts';
 import { installNativeDigest } from '../node/native-digest.ts';
 
@@ -217,8 +217,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
 
     // In progress: the previous records, plus every file this run may add, so an interrupted run leaves a folder the next one accepts.
     await mkdir(outDir, { recursive: true });
-    const previousFiles = state.manifest?.files ?? {};
-    const claimed = [...new Set([...planned, ...(state.manifest?.claimed ?? [])])].filter((file) => !Object.hasOwn(previousFiles, file)).sort();
+    const previousFiles = state.manifest?.files ?? new FileTable();
+    const claimed = [...new Set([...planned, ...(state.manifest?.claimed ?? [])])].filter((file) => !previousFiles.has(file)).sort();
     // With nothing new to claim, the manifest on disk already accepts every file this run can leave (54k records at 50k documents: not written twice).
     if (state.manifest === undefined || claimed.length > 0) {
       await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: false, stamp: state.manifest?.stamp ?? '', files: previousFiles, claimed, feeds: feedsBefore });
@@ -259,13 +259,13 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   const tags = feedTags(streaming);
   // In the order the files were planned (routes in index order, then media, then _headers): the same
   // content and settings give the same manifest, and 54k names need no sort (0.15 s at 50k documents).
-  const files = Object.create(null) as Record<string, FileRecord>;
+  const files = new FileTable();
   for (const file of planned) {
     const record = records.get(file);
-    if (record !== undefined) files[file] = record;
+    if (record !== undefined) files.add(file, record);
   }
   // Every file written is recorded, planned or not: an unrecorded one would make the next run refuse the folder.
-  for (const file of [...records.keys()].filter((file) => !Object.hasOwn(files, file)).sort()) files[file] = records.get(file)!;
+  for (const file of [...records.keys()].filter((file) => !planned.has(file)).sort()) files.add(file, records.get(file)!);
   await writeManifest(outDir, { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: true, stamp, files, claimed: [], feeds: Object.fromEntries(tags) });
   const health = catalog.health();
   let bytes = 0;

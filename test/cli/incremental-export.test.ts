@@ -48,7 +48,8 @@ function expectSameExport(actual: string, expected: string): void {
   const manifest = (dir: string) => {
     const parsed = parseManifest(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
     expect(parsed?.complete).toBe(true);
-    return { stamp: parsed?.stamp, feeds: parsed?.feeds, files: Object.entries(parsed?.files ?? {}).map(([file, r]) => [file, r.etag, r.sha1, r.size]) };
+    const table = parsed?.files;
+    return { stamp: parsed?.stamp, feeds: parsed?.feeds, files: table?.names.map((file, i) => [file, table.etags[i], table.sha1s[i], table.sizes[i]]) };
   };
   expect(manifest(actual)).toEqual(manifest(expected));
 }
@@ -130,6 +131,35 @@ describe('incremental export (CLI)', () => {
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [file, bytes] of before) if (file !== MANIFEST_FILE) expect(after.get(file)?.equals(bytes), file).toBe(true);
   }, 120_000);
+
+  it('updates in place a folder whose manifest is in format 1 (one object per file, from the release before)', () => {
+    const path = join(out, MANIFEST_FILE);
+    const current = JSON.parse(readFileSync(path, 'utf8')) as { format: number; files: { names: string[]; etags: string[]; sha1s: string[]; sizes: number[]; mtimes: number[] } };
+    expect(current.format).toBe(2);
+    const { names, etags, sha1s, sizes, mtimes } = current.files;
+    const records = Object.fromEntries(names.map((file, i) => [file, { etag: etags[i], sha1: sha1s[i], size: sizes[i], mtimeMs: mtimes[i] }]));
+    writeFileSync(path, JSON.stringify({ ...current, format: 1, files: records }));
+    const before = snapshot(out);
+    const again = site.run(out);
+    expect(again.status, again.stderr).toBe(0);
+    // Read as the same records: nothing rendered, nothing written.
+    expect(summaryOf(again.stdout)).toMatchObject({ written: 0, removed: 0, rendered: 0 });
+    const after = snapshot(out);
+    for (const [file, bytes] of before) if (file !== MANIFEST_FILE) expect(after.get(file)?.equals(bytes), file).toBe(true);
+    const upgraded = JSON.parse(readFileSync(path, 'utf8')) as typeof current;
+    expect(upgraded.format).toBe(2);
+    expect(upgraded.files.names).toEqual(names);
+    expect(upgraded.files.etags).toEqual(etags);
+  }, 120_000);
+
+  it('refuses a manifest whose columns disagree, and changes nothing', () => {
+    const path = join(out, MANIFEST_FILE);
+    const text = readFileSync(path, 'utf8');
+    const current = JSON.parse(text) as { files: { etags: string[] } };
+    expect(parseManifest(text)).toBeDefined();
+    current.files.etags.pop();
+    expect(parseManifest(JSON.stringify(current))).toBeUndefined();
+  });
 
   it('after an added document equals a fresh export', () => {
     const added = generateDocumentText(40, GENERATOR);
