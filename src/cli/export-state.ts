@@ -37,12 +37,15 @@ export interface FileRecord {
  * parsing the objects took twice as long, and writing them ten times as long.
  */
 export class FileTable {
-  readonly names: string[] = [];
-  readonly etags: string[] = [];
-  readonly sha1s: string[] = [];
-  readonly sizes: number[] = [];
-  readonly mtimes: number[] = [];
   #index: Map<string, number> | undefined;
+
+  constructor(
+    readonly names: string[] = [],
+    readonly etags: string[] = [],
+    readonly sha1s: string[] = [],
+    readonly sizes: number[] = [],
+    readonly mtimes: number[] = [],
+  ) {}
 
   get size(): number {
     return this.names.length;
@@ -80,17 +83,15 @@ export class FileTable {
     return this.#index;
   }
 
-  /** The table of a manifest's `files` (format 2), if every column is whole and of its type. */
+  /** The table of a manifest's `files` (format 2), its columns taken as they are, if each is whole and of its type. */
   static fromColumns(value: unknown): FileTable | undefined {
     if (typeof value !== 'object' || value === null) return undefined;
-    const c = value as Record<string, unknown>;
-    const table = new FileTable();
-    if (!fill(table.names, c.names, 'string') || !fill(table.etags, c.etags, 'string') || !fill(table.sha1s, c.sha1s, 'string')) return undefined;
-    if (!fill(table.sizes, c.sizes, 'number') || !fill(table.mtimes, c.mtimes, 'number')) return undefined;
-    const n = table.names.length;
-    if (table.etags.length !== n || table.sha1s.length !== n || table.sizes.length !== n || table.mtimes.length !== n) return undefined;
-    if (table.index().size !== n) return undefined;
-    return table;
+    const { names, etags, sha1s, sizes, mtimes } = value as Record<string, unknown>;
+    if (!allOf(names, 'string') || !allOf(etags, 'string') || !allOf(sha1s, 'string') || !allOf(sizes, 'number') || !allOf(mtimes, 'number')) return undefined;
+    const n = names.length;
+    if (etags.length !== n || sha1s.length !== n || sizes.length !== n || mtimes.length !== n) return undefined;
+    const table = new FileTable(names, etags, sha1s, sizes, mtimes);
+    return table.index().size === n ? table : undefined;
   }
 
   /** The table of a format-1 manifest's `files` (an object per file), if every record is whole. */
@@ -105,12 +106,9 @@ export class FileTable {
   }
 }
 
-function fill<T extends string | number>(into: T[], from: unknown, type: T extends string ? 'string' : 'number'): boolean {
-  if (!Array.isArray(from)) return false;
-  for (const item of from) {
-    if (typeof item !== type) return false;
-    into.push(item as T);
-  }
+function allOf<T extends 'string' | 'number'>(value: unknown, type: T): value is (T extends 'string' ? string : number)[] {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== type) return false;
   return true;
 }
 

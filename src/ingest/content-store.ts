@@ -110,6 +110,8 @@ export class ContentStore {
   /** Entries that have (or had) problems to report. */
   private readonly problemEntries = new Set<Entry>();
   private readonly topicObjects = new Map<string, DocumentTopic>();
+  /** The values of `topicObjects`, by identity. */
+  private readonly sharedTopics = new Set<DocumentTopic>();
   private pinned = new Set<string>();
   private readonly loose = new Map<string, DocumentContent>();
   private readonly cache: DocumentCache | undefined;
@@ -187,6 +189,7 @@ export class ContentStore {
     // Read on the scan thread when there is one (it hashes the bytes while this thread parses them).
     const read = await thread?.cache;
     const cached = (read === undefined ? store.cache?.load(store.topicObjects) : await store.cache?.loadRead(read, store.topicObjects)) ?? { status: 'off' as const, entries: new Map<string, CacheEntry>() };
+    for (const topic of store.topicObjects.values()) store.sharedTopics.add(topic);
     lap('cacheRead');
     const walked = await thread?.listed;
     const listing: FileList = walked ? { files: walked.files, problems: walkProblems(options.contentDir, walked.problems) } : listContentFiles(options.contentDir);
@@ -295,12 +298,15 @@ export class ContentStore {
   private interned(record: ParsedRecord): ParsedRecord {
     const fields = record.fields;
     if (!fields) return record;
+    // Records from the cache already hold the shared objects (it fills the same map).
+    if (fields.topics.every((topic) => this.sharedTopics.has(topic))) return record;
     const topics = fields.topics.map((topic) => {
       const key = topicKey(topic);
       let shared = this.topicObjects.get(key);
       if (!shared) {
         shared = topic;
         this.topicObjects.set(key, shared);
+        this.sharedTopics.add(shared);
       }
       return shared;
     });

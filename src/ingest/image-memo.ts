@@ -58,13 +58,24 @@ function entryLine(file: string, entry: Entry): string | undefined {
 
 /** The entry of a saved line's fields after the file; undefined if any is malformed (the image is checked again). */
 function parseFields(fields: string): Entry | undefined {
-  const parts = fields.split('\t');
-  if (parts.length !== NUMBERS.length + 2) return undefined;
-  const numbers = NUMBERS.map((_key, i) => Number(parts[i + 1]));
-  if (parts[0] === '' || numbers.some((n, i) => parts[i + 1] === '' || !Number.isFinite(n))) return undefined;
+  // Scanned by hand: 45k lines at 50k documents, and a split, a map and a spread per line cost twice as much.
+  const numbers: number[] = [];
+  const mimeEnd = fields.indexOf('\t');
+  if (mimeEnd <= 0) return undefined;
+  let start = mimeEnd + 1;
+  for (let i = 0; i < NUMBERS.length; i += 1) {
+    const end = fields.indexOf('\t', start);
+    if (end <= start) return undefined;
+    const n = Number(fields.slice(start, end));
+    if (!Number.isFinite(n)) return undefined;
+    numbers.push(n);
+    start = end + 1;
+  }
+  if (fields.indexOf('\t', start) >= 0) return undefined;
   const [width, height, bytes, modifiedMs, dev, ino, checkedMs] = numbers as [number, number, number, number, number, number, number];
-  const etag = parts[NUMBERS.length + 1]!;
-  return { mimeType: parts[0]!, width, height, bytes, modifiedMs, dev, ino, checkedMs, ...(etag === '' ? {} : { etag }) };
+  const mimeType = fields.slice(0, mimeEnd);
+  const etag = fields.slice(start);
+  return etag === '' ? { mimeType, width, height, bytes, modifiedMs, dev, ino, checkedMs } : { mimeType, width, height, bytes, modifiedMs, dev, ino, checkedMs, etag };
 }
 
 export class ImageMemo {
