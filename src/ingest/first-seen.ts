@@ -97,10 +97,17 @@ function openDatabase(path: string): { db: Database.Database; statements: Statem
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
+    // Two JSON arrays in one row: 50k row objects took twice as long at 50k documents.
+    const columns = db.prepare<[], { ids: string; instants: string }>('SELECT json_group_array(id) AS ids, json_group_array(published_ms) AS instants FROM first_seen').get();
+    const ids: unknown = JSON.parse(columns?.ids ?? '[]');
+    const instants: unknown = JSON.parse(columns?.instants ?? '[]');
+    if (!Array.isArray(ids) || !Array.isArray(instants) || ids.length !== instants.length) throw new Error('bad rows');
     const known = new Map<string, number>();
-    for (const row of db.prepare<[], { id: string; published_ms: number }>('SELECT id, published_ms FROM first_seen').iterate()) {
-      if (typeof row.id !== 'string' || !Number.isSafeInteger(row.published_ms)) throw new Error(`bad row ${JSON.stringify(row)}`);
-      known.set(row.id, row.published_ms);
+    for (let i = 0; i < ids.length; i += 1) {
+      const id: unknown = ids[i];
+      const publishedMs: unknown = instants[i];
+      if (typeof id !== 'string' || !Number.isSafeInteger(publishedMs)) throw new Error(`bad row ${JSON.stringify([id, publishedMs])}`);
+      known.set(id, publishedMs as number);
     }
     const initialized = statements.getMeta.get(BACKFILLED) !== undefined;
     return { db, statements, known, initialized };
