@@ -338,11 +338,10 @@ export function collectStaticFiles(
     // The asset is fetched by its URL path, still percent-encoded; written under its decoded name.
     const urlFile = path.slice(1);
     const outFile = urlFile.includes('%') ? urlFile.split('/').map(decodeURIComponent).join('/') : urlFile;
-    const entryOf = (mimeType: string, etag: string, modifiedMs: number): StaticFileEntry => ({ file: urlFile, contentType: mimeType, etag, lastModifiedMs: modifiedMs, cacheControl: MEDIA_CACHE_CONTROL });
     // The load measured this image a moment ago through the same memo: no second stat.
     const known = memo.lookupOnce(file, contentDir);
     if (known?.etag !== undefined && known.bytes <= site.maxImageBytes) {
-      out.push(new KnownImageFile(path, outFile, entryOf(known.mimeType, known.etag, known.modifiedMs), () => readKnownImage(rootReal, file, site.maxImageBytes, known.etag!)));
+      out.push(new KnownImageFile(path, outFile, mediaEntry(urlFile, known.mimeType, known.etag, known.modifiedMs), rootReal, file, site.maxImageBytes));
       continue;
     }
     const checkedMs = Date.now();
@@ -353,23 +352,29 @@ export function collectStaticFiles(
     }
     const etag = imageEtag(image.data);
     memo.remember(file, image, checkedMs, etag);
-    out.push({ path, outFile, bytes: image.data, entry: entryOf(image.mimeType, etag, image.modifiedMs) });
+    out.push({ path, outFile, bytes: image.data, entry: mediaEntry(urlFile, image.mimeType, etag, image.modifiedMs) });
   }
   return out;
 }
 
-/** An image the memo vouched for: its bytes are read (and checked) only if it is written. */
+function mediaEntry(urlFile: string, contentType: string, etag: string, lastModifiedMs: number): StaticFileEntry {
+  return { file: urlFile, contentType, etag, lastModifiedMs, cacheControl: MEDIA_CACHE_CONTROL };
+}
+
+/** An image the memo vouched for: its bytes are read (and checked) only if it is written. No closure each: 45k at 50k documents. */
 class KnownImageFile implements StaticFileOutput {
   #data: Uint8Array | undefined;
   constructor(
     readonly path: string,
     readonly outFile: string,
     readonly entry: StaticFileEntry,
-    private readonly read: () => Uint8Array,
+    private readonly rootReal: string,
+    private readonly file: string,
+    private readonly maxBytes: number,
   ) {}
 
   get bytes(): Uint8Array {
-    this.#data ??= this.read();
+    this.#data ??= readKnownImage(this.rootReal, this.file, this.maxBytes, this.entry.etag);
     return this.#data;
   }
 }

@@ -92,7 +92,7 @@ describe('parse cache format', () => {
     expect(lines[1]).toContain('[0,7]]');
     const body = `${lines.slice(0, -2).join('\n')}\n`;
     const { createHash } = await import('node:crypto');
-    writeFileSync(cache.path, `${body}${JSON.stringify({ end: true, count: entries.length, sha1: createHash('sha1').update(body).digest('hex') })}\n`);
+    writeFileSync(cache.path, `${body}${JSON.stringify({ end: true, count: entries.length, sha256: createHash('sha256').update(body).digest('hex') })}\n`);
     const loaded = cache.load();
     expect(loaded.status).toBe('corrupt');
     expect(loaded.detail).toContain('bad entry');

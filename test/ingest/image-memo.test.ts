@@ -126,7 +126,11 @@ describe('ImageMemo', () => {
     const memo = ImageMemo.inMemory();
     remember(memo, 'a.jpeg', path);
     const prestats = await scanContentOnThread(content).statMore(content, ['img/a.jpeg', 'img', 'missing.jpeg']);
-    expect([...prestats.values()].map((stat) => stat !== undefined)).toEqual([true, false, false]);
+    expect(['img/a.jpeg', 'img', 'missing.jpeg'].map((file) => [prestats.has(file), prestats.get(file) !== undefined])).toEqual([
+      [true, true],
+      [true, false],
+      [true, false],
+    ]);
     memo.usePrestats(new Map([['img/a.jpeg', undefined]]));
     expect(memo.lookup('img/a.jpeg', path)).toBeUndefined();
   });
