@@ -586,9 +586,44 @@ async function measureExport(dir: string, cacheDir: string, kind: 'cold' | 'warm
 
 interface IncrementalMeasure {
   readonly coldMs: number;
+  /** The median of `runsMs`. */
   readonly incrementalMs: number;
-  /** The incremental run's summary line (written, unchanged, removed). */
+  /** One run per edit, in order (the first comes right after the cold run). */
+  readonly runsMs: readonly number[];
+  /** The first incremental run's summary line (written, unchanged, removed). */
   readonly summary: string;
+}
+
+/** A curator's edits: each gives document 0 a new lastMod, then the run is timed. A single run moved by a fifth between runs here. */
+const EDITS = 3;
+
+/** Edits document 0 of the copy at `corpus` for the `k`-th time (a lastMod no earlier edit used). */
+function editDocumentZero(corpus: string, k: number): void {
+  const generated = generateDocumentText(0, { seed: DEFAULT_SEED, topics: DEFAULT_TOPICS });
+  const file = join(corpus, generated.relativePath);
+  const text = readFileSync(file, 'utf8');
+  const edited = text.replace(/^lastMod: .*$/m, `lastMod: '2025-06-01T08:00:0${k}.000001Z'`);
+  if (edited === text) throw new Error(`${file}: no lastMod to change`);
+  writeFileSync(file, edited);
+}
+
+/** `cold`, then EDITS edits each followed by `again`: the median of those runs, and each. */
+async function editsAfterCold(corpus: string, cold: () => Promise<{ wallMs: number }>, again: () => Promise<{ wallMs: number; output: string }>, summaryOf: (output: string) => string): Promise<IncrementalMeasure> {
+  const first = await cold();
+  const runsMs: number[] = [];
+  let summary = '?';
+  for (let k = 1; k <= EDITS; k += 1) {
+    editDocumentZero(corpus, k);
+    const run = await again();
+    runsMs.push(run.wallMs);
+    if (k === 1) summary = summaryOf(run.output);
+  }
+  return { coldMs: first.wallMs, incrementalMs: median(runsMs), runsMs, summary };
+}
+
+/** "4.4 s (median of 4.9, 4.4, 4.3 s)". */
+function editsText(measure: IncrementalMeasure): string {
+  return `${seconds(measure.incrementalMs)} (median of ${measure.runsMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s)`;
 }
 
 /** Runs the export command into `out` (without --clean an earlier export there is updated in place); polls its peak RSS. */
@@ -625,9 +660,9 @@ async function runCli(script: string, args: readonly string[], env: Readonly<Rec
 }
 
 /**
- * A curator's edit: cold export into a folder, then one document's lastMod
- * changed and the export run again into the same folder (incremental). On a
- * copy of the corpus, so the bench corpus stays pristine.
+ * A curator's edits: cold export into a folder, then one document's lastMod
+ * changed and the export run again into the same folder (incremental), EDITS
+ * times. On a copy of the corpus, so the bench corpus stays pristine.
  */
 async function measureIncrementalExport(dir: string, cacheDir: string): Promise<IncrementalMeasure> {
   const work = mkdtempSync(join(tmpdir(), 'bench-incremental-'));
@@ -635,25 +670,17 @@ async function measureIncrementalExport(dir: string, cacheDir: string): Promise<
     const corpus = join(work, 'content');
     const out = join(work, 'out');
     cpSync(dir, corpus, { recursive: true });
-    const cold = await runExport(corpus, cacheDir, out);
-    const generated = generateDocumentText(0, { seed: DEFAULT_SEED, topics: DEFAULT_TOPICS });
-    const file = join(corpus, generated.relativePath);
-    const text = readFileSync(file, 'utf8');
-    const edited = text.replace(/^lastMod: .*$/m, "lastMod: '2025-06-01T08:00:00.000001Z'");
-    if (edited === text) throw new Error(`${file}: no lastMod to change`);
-    writeFileSync(file, edited);
-    const incremental = await runExport(corpus, cacheDir, out);
-    const summary = /^export: \d+ files \(([^)]*)\)/m.exec(incremental.output)?.[1] ?? '?';
-    return { coldMs: cold.wallMs, incrementalMs: incremental.wallMs, summary };
+    const run = () => runExport(corpus, cacheDir, out);
+    return await editsAfterCold(corpus, run, run, (output) => /^export: \d+ files \(([^)]*)\)/m.exec(output)?.[1] ?? '?');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 /**
- * The edge build (build:content, static assets) of a curator's edit: a cold
- * build, one document's lastMod changed, the build again into the same
- * folder with the same cache. On a copy of the corpus.
+ * The edge build (build:content, static assets) of a curator's edits: a cold
+ * build, then one document's lastMod changed and the build again into the
+ * same folder with the same cache, EDITS times. On a copy of the corpus.
  */
 async function measureIncrementalBuild(dir: string, cacheDir: string): Promise<IncrementalMeasure> {
   const work = mkdtempSync(join(tmpdir(), 'bench-build-'));
@@ -661,14 +688,8 @@ async function measureIncrementalBuild(dir: string, cacheDir: string): Promise<I
     const corpus = join(work, 'content');
     cpSync(dir, corpus, { recursive: true });
     const env = { CONTENT_DIR: corpus, CACHE_DIR: cacheDir, WORKER_GENERATED_DIR: join(work, 'generated'), WORKER_ASSETS_THRESHOLD: '0' };
-    const cold = await runCli('src/cli/build-content.ts', [], env);
-    const generated = generateDocumentText(0, { seed: DEFAULT_SEED, topics: DEFAULT_TOPICS });
-    const file = join(corpus, generated.relativePath);
-    const text = readFileSync(file, 'utf8');
-    writeFileSync(file, text.replace(/^lastMod: .*$/m, "lastMod: '2025-06-01T08:00:00.000001Z'"));
-    const incremental = await runCli('src/cli/build-content.ts', [], env);
-    const summary = /asset files \(([^)]*)\)/.exec(incremental.output)?.[1] ?? '?';
-    return { coldMs: cold.wallMs, incrementalMs: incremental.wallMs, summary };
+    const run = () => runCli('src/cli/build-content.ts', [], env);
+    return await editsAfterCold(corpus, run, run, (output) => /asset files \(([^)]*)\)/.exec(output)?.[1] ?? '?');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -870,10 +891,10 @@ async function main(): Promise<void> {
       const cold = await measureExport(dir, cacheDir, 'cold');
       log(`export of ${largest} documents, warm cache`);
       const warm = await measureExport(dir, cacheDir, 'warm');
-      log(`export of ${largest} documents, then again after one changed document (incremental)`);
+      log(`export of ${largest} documents, then again after each of ${EDITS} edits (incremental)`);
       const incremental = await measureIncrementalExport(dir, join(cacheRoot, `incremental-${largest}`));
       const incrementalRatio = incremental.incrementalMs / incremental.coldMs;
-      log(`build:content (static assets) of ${largest} documents, then again after one changed document`);
+      log(`build:content (static assets) of ${largest} documents, then again after each of ${EDITS} edits`);
       const build = await measureIncrementalBuild(dir, join(cacheRoot, `build-${largest}`));
       const buildRatio = build.incrementalMs / build.coldMs;
       results.export = [cold, warm];
@@ -889,9 +910,9 @@ async function main(): Promise<void> {
           [
             ...(hugoRun ? [['Hugo (RSS only, summaries, to memory)', seconds(hugoRun.wallMs), '1.00x', '-', '-', `${hugoRun.peakRssMb} MB`]] : []),
             ...[cold, warm].map((e) => [`export, ${e.kind} cache`, seconds(e.wallMs), vsHugo(e.wallMs), e.files, `${e.megabytes.toFixed(0)} MB`, `${e.peakRssMb} MB`]),
-            [`export after one changed document (into the earlier export; ${incremental.summary})`, `${seconds(incremental.incrementalMs)} (${incrementalRatio.toFixed(2)}x its cold ${seconds(incremental.coldMs)})`, vsHugo(incremental.incrementalMs), '-', '-', '-'],
+            [`export after one changed document (into the earlier export, ${EDITS} edits; first: ${incremental.summary})`, `${editsText(incremental)}: ${incrementalRatio.toFixed(3)}x its cold ${seconds(incremental.coldMs)}`, vsHugo(incremental.incrementalMs), '-', '-', '-'],
             [`build:content (static assets), cold`, seconds(build.coldMs), vsHugo(build.coldMs), '-', '-', '-'],
-            [`build:content after one changed document (${build.summary})`, `${seconds(build.incrementalMs)} (${buildRatio.toFixed(2)}x its cold)`, vsHugo(build.incrementalMs), '-', '-', '-'],
+            [`build:content after one changed document (${EDITS} edits; first: ${build.summary})`, `${editsText(build)}: ${buildRatio.toFixed(3)}x its cold`, vsHugo(build.incrementalMs), '-', '-', '-'],
           ],
         ),
         '',
@@ -900,8 +921,8 @@ async function main(): Promise<void> {
       );
       // Issue 11: <= 0.15x at 10k documents, <= 0.05x at 50k (the proof that the rest is unchanged must stay small).
       const incrementalTarget = largest >= 50_000 ? 0.05 : 0.15;
-      targets.push([`Export after one changed document, ${largest}`, `<= ${incrementalTarget}x cold export`, `${incrementalRatio.toFixed(2)}x (${seconds(incremental.incrementalMs)} vs cold ${seconds(incremental.coldMs)}; ${incremental.summary})`, incrementalRatio <= incrementalTarget]);
-      targets.push([`build:content after one changed document, ${largest}`, '<= 0.15x its cold run', `${buildRatio.toFixed(2)}x (${seconds(build.incrementalMs)} vs cold ${seconds(build.coldMs)}; ${build.summary})`, buildRatio <= 0.15]);
+      targets.push([`Export after one changed document, ${largest}`, `<= ${incrementalTarget}x cold export`, `${incrementalRatio.toFixed(3)}x (${editsText(incremental)} vs cold ${seconds(incremental.coldMs)}; ${incremental.summary})`, incrementalRatio <= incrementalTarget]);
+      targets.push([`build:content after one changed document, ${largest}`, '<= 0.15x its cold run', `${buildRatio.toFixed(3)}x (${editsText(build)} vs cold ${seconds(build.coldMs)}; ${build.summary})`, buildRatio <= 0.15]);
       targets.push([`Peak memory of the cold export, ${largest}`, '<= 1 GB', `${cold.peakRssMb} MB`, cold.peakRssMb <= 1024]);
       targets.push([`Cold export vs Hugo, ${largest}`, '<= 1.0x Hugo', hugoRun ? `${vsHugo(cold.wallMs)} (${seconds(cold.wallMs)} vs Hugo ${seconds(hugoRun.wallMs)})` : `${seconds(cold.wallMs)} (no Hugo)`, hugoRun ? cold.wallMs <= hugoRun.wallMs : undefined]);
     }
