@@ -132,7 +132,7 @@ const IMAGE_KEYS = 'url,alt,mimeType,file';
 
 function savedImage(image: FeedImage | undefined): FeedImage | SavedImage | null {
   if (image === undefined) return null;
-  return Object.keys(image).join(',') === IMAGE_KEYS ? [image.url, image.alt, image.mimeType, image.file!] : image;
+  return typeof image.file === 'string' && Object.keys(image).join(',') === IMAGE_KEYS ? [image.url, image.alt, image.mimeType, image.file] : image;
 }
 
 function savedHead(entry: CacheEntry, topicIndex: (topic: DocumentTopic) => number): SavedHead {
