@@ -47,10 +47,6 @@ export class FileTable {
     readonly mtimes: number[] = [],
   ) {}
 
-  get size(): number {
-    return this.names.length;
-  }
-
   has(file: string): boolean {
     return this.index().has(file);
   }

@@ -83,10 +83,6 @@ class StatTable implements StatMap {
   }
 }
 
-function statsFrom(keys: readonly string[], numbers: Float64Array): StatMap {
-  return new StatTable(keys, numbers);
-}
-
 /**
  * Reads the whole file at `file` into shared memory (no copy to hand it over),
  * or undefined when it cannot be read. Then `prefixDigest` hashes what the
@@ -208,7 +204,7 @@ export function scanContentOnThread(root: string, cacheFile?: string): ContentSc
     if (message.kind === 'cache') {
       cache.settle(message.bytes ?? undefined);
       if (message.bytes === null) digest.settle(undefined);
-    } else if (message.kind === 'listed') listed.settle({ files: message.files, problems: message.problems, stats: statsFrom(message.files, message.stats) });
+    } else if (message.kind === 'listed') listed.settle({ files: message.files, problems: message.problems, stats: new StatTable(message.files, message.stats) });
     else if (message.kind === 'cacheDigest') digest.settle({ length: message.length, sha256: message.sha256 });
     else images.settle(message.stats);
   });
@@ -221,7 +217,7 @@ export function scanContentOnThread(root: string, cacheFile?: string): ContentSc
     statMore(imageRoot, files) {
       if (more === undefined) {
         worker?.postMessage({ imageRoot, files });
-        more = images.promise.then((numbers) => (numbers === undefined ? new Map() : statsFrom(files, numbers)));
+        more = images.promise.then((numbers) => (numbers === undefined ? new Map() : new StatTable(files, numbers)));
       }
       return more;
     },

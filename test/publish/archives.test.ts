@@ -117,6 +117,34 @@ describe('RFC 5005 archived feeds', () => {
     expect(after).toBe(before);
   });
 
+  it('tags each archive page by its own items in every format: an edit on page 2 changes page 2 alone, and a poller revalidates', async () => {
+    const tags = async (documents: ReturnType<typeof dailyDocuments>) => {
+      const { app } = appFor(documents, makeSite({ feedLimit: PAGE }));
+      const out: Record<string, string> = {};
+      // Pages and formats interleaved, as crawlers ask for them: the formats of a page share one digest of its items.
+      for (const path of ['/archive/1/rss.xml', '/archive/2/rss.xml', '/archive/1/atom.xml', '/archive/2/atom.xml', '/archive/2/feed.json', '/archive/1/feed.json']) {
+        out[path] = (await app.request(path)).headers.get('etag')!;
+      }
+      return { app, out };
+    };
+    const before = await tags(dailyDocuments(TOTAL));
+    expect(new Set(Object.values(before.out)).size).toBe(6);
+    // Page 2 holds items 6-10 (oldest first): edit item 7 there.
+    const edited = dailyDocuments(TOTAL).map((document) => (document.id === 'd7' ? { ...document, lastMod: '2024-01-07T01:00:00.999Z' } : document));
+    const after = await tags(edited);
+    for (const path of Object.keys(before.out)) {
+      if (path.startsWith('/archive/1/')) expect(after.out[path], path).toBe(before.out[path]);
+      else expect(after.out[path], path).not.toBe(before.out[path]);
+    }
+    // A reader holding the old tag of page 2 gets the new bytes; page 1's tag still answers 304.
+    expect((await after.app.request('/archive/2/rss.xml', { headers: { 'If-None-Match': before.out['/archive/2/rss.xml']! } })).status).toBe(200);
+    expect((await after.app.request('/archive/1/rss.xml', { headers: { 'If-None-Match': before.out['/archive/1/rss.xml']! } })).status).toBe(304);
+    // Page 1 of a topic right after page 1 of the whole site: its own items, the same tag as when asked alone.
+    const topicPage = '/topic/artificial-intelligence/archive/1/rss.xml';
+    const alone = (await appFor(dailyDocuments(TOTAL), makeSite({ feedLimit: PAGE })).app.request(topicPage)).headers.get('etag');
+    expect((await before.app.request(topicPage)).headers.get('etag')).toBe(alone);
+  });
+
   it.each(['/archive/0/rss.xml', '/archive/99/rss.xml', '/archive/01/rss.xml', '/archive/-1/rss.xml', '/archive/1e2/rss.xml', '/topic/nope/archive/1/rss.xml'])(
     '%s is a 404',
     async (path) => {
