@@ -18,7 +18,8 @@ import { diffTags, feedTags } from '../publish/changes.ts';
 import { publishedRoutesForReuse } from '../publish/published-routes.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
 import { ItemFragmentCache } from '../feeds/fragments.ts';
-import { filesOnThread } from './export-state.ts';
+import type { ByteParts } from '../feeds/bytes.ts';
+import { filesOnThread, writeAtomic } from './export-state.ts';
 import { EXPORT_FRAGMENT_BUDGET } from './export-write.ts';
 import { formatProblem, loadCatalogFromDir } from '../ingest/load-dir.ts';
 import { collectStaticFiles } from '../ingest/media.ts';
@@ -96,7 +97,12 @@ function exists(path: string): boolean {
 }
 
 /** Temp file and rename: wrangler (or a crash) never sees half a file. */
-async function writeAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+async function writeAtomically(path: string, bytes: Uint8Array | string | ByteParts): Promise<void> {
+  // A page as parts goes out in one writev, its item fragments uncopied (as the export writes it).
+  if (typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) {
+    await writeAtomic(path, bytes);
+    return;
+  }
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, bytes);
   await rename(temporary, path);
@@ -139,7 +145,7 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
   let unchanged = 0;
   const madeDirs = new Set<string>();
   const keep = new Set<string>();
-  const put = async (file: string, key: string, etag: string, bytes: () => Promise<Uint8Array | string> | Uint8Array | string): Promise<void> => {
+  const put = async (file: string, key: string, etag: string, bytes: () => Promise<Uint8Array | string> | Uint8Array | string | ByteParts): Promise<void> => {
     keep.add(file);
     const path = join(assetsDir, ...file.split('/'));
     const before = previous === undefined ? undefined : manifestEntry(previous, key);
@@ -184,7 +190,7 @@ export async function buildContent(options: BuildContentOptions): Promise<BuildC
     const streaming = new LiveCatalog(site, { documents: catalog.index.all, problems: catalog.problems }, { index: catalog.index, retain: false, fragments: new ItemFragmentCache(EXPORT_FRAGMENT_BUDGET) });
     for (const route of publishedRoutesForReuse(streaming)) {
       const { representation } = route;
-      await put(route.file, route.key, representation.etag, async () => (await representation.body()) as Uint8Array);
+      await put(route.file, route.key, representation.etag, () => representation.parts?.() ?? (representation.body() as Promise<Uint8Array> | Uint8Array));
       assetFiles += 1;
       routes.set(route.key, {
         file: route.file,

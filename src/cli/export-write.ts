@@ -85,6 +85,12 @@ async function writeAll<T>(items: Iterable<T> | AsyncIterable<T>, start: (item: 
   }
 }
 
+async function bytesOf(route: PublishedRoute): Promise<Uint8Array> {
+  const body = await route.representation.body();
+  if (!(body instanceof Uint8Array)) throw new Error(`${route.path}: no rendered bytes`);
+  return body;
+}
+
 /**
  * Renders each route and puts it under `outDir` (atomically, and only when
  * its bytes differ from the file there); a route whose check says `skip` is
@@ -105,8 +111,8 @@ export async function writeRoutes(
       done(route.file, 'unchanged', check.previous);
       return undefined;
     }
-    const body = await route.representation.body();
-    if (!(body instanceof Uint8Array)) throw new Error(`${route.path}: no rendered bytes`);
+    // Parts where the route has them: the page's fragments go to the disk as they are, never joined.
+    const body = route.representation.parts?.() ?? (await bytesOf(route));
     return { write: placeFile(outDir, route.file, body, skipTag(catalog, route), check, made).then(({ outcome, record }) => done(route.file, outcome, record)) };
   }, stop);
 }

@@ -3,7 +3,8 @@ import { rfc3339 } from './dates.ts';
 import { looksLikeMarkup, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
 import { itemContentHtml } from './item-content.ts';
-import { el, renderXmlDocument, renderXmlDocumentBytes } from './xml.ts';
+import type { ByteParts } from './bytes.ts';
+import { el, renderXmlDocument, renderXmlDocumentBytes, renderXmlDocumentParts } from './xml.ts';
 import { xmlItem } from './fragments.ts';
 import type { XmlElement, XmlFragment } from './xml.ts';
 
@@ -74,6 +75,11 @@ export function renderAtom(view: FeedView): string {
  */
 export function renderAtomBytes(view: FeedView): Uint8Array<ArrayBuffer> {
   return renderXmlDocumentBytes(atomTree(view, true));
+}
+
+/** `renderAtomBytes` as parts: cached fragments not copied (the export writes them as they are). */
+export function renderAtomParts(view: FeedView): ByteParts {
+  return renderXmlDocumentParts(atomTree(view, true));
 }
 
 function atomTree(view: FeedView, fragments: boolean): XmlElement {

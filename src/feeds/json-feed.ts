@@ -2,8 +2,8 @@ import type { FeedDocument } from '../content/document.ts';
 import { rfc3339 } from './dates.ts';
 import type { FeedView } from './model.ts';
 import { itemSettings } from './model.ts';
-import { concatChunks, utf8 } from './bytes.ts';
-import type { Chunk } from './bytes.ts';
+import { asParts, encodeChunks, joinParts, utf8 } from './bytes.ts';
+import type { ByteParts, Chunk } from './bytes.ts';
 import { itemContentHtml } from './item-content.ts';
 import { topicUrl } from './topic-url.ts';
 import { stripForbiddenChars } from './xml.ts';
@@ -182,6 +182,13 @@ export function renderJsonFeed(view: FeedView): string {
 export function renderJsonFeedBytes(view: FeedView): Uint8Array<ArrayBuffer> {
   const fragments = view.fragments;
   if (fragments === undefined || view.items.length === 0) return utf8(renderJsonFeed(view));
+  return joinParts(renderJsonFeedParts(view));
+}
+
+/** `renderJsonFeedBytes` as parts: cached item texts not copied. */
+export function renderJsonFeedParts(view: FeedView): ByteParts {
+  const fragments = view.fragments;
+  if (fragments === undefined || view.items.length === 0) return asParts(utf8(renderJsonFeed(view)));
   const settings = itemSettings(view);
   // The head ends with "\n}": the items member goes before that brace, as the last one.
   const head = JSON.stringify(feedHead(view), stripStrings, 2);
@@ -191,5 +198,5 @@ export function renderJsonFeedBytes(view: FeedView): Uint8Array<ArrayBuffer> {
     chunks.push(fragments.item(doc, 'json', settings, () => utf8(itemText(view, doc)), byteLength));
   });
   chunks.push('\n  ]\n}\n');
-  return concatChunks(chunks);
+  return encodeChunks(chunks);
 }

@@ -1,7 +1,9 @@
-import { renderAtom, renderAtomBytes } from './atom.ts';
-import { renderJsonFeed, renderJsonFeedBytes } from './json-feed.ts';
+import { renderAtom, renderAtomBytes, renderAtomParts } from './atom.ts';
+import { asParts } from './bytes.ts';
+import type { ByteParts } from './bytes.ts';
+import { renderJsonFeed, renderJsonFeedBytes, renderJsonFeedParts } from './json-feed.ts';
 import type { FeedFormat, FeedView } from './model.ts';
-import { renderRss, renderRssBytes } from './rss.ts';
+import { renderRss, renderRssBytes, renderRssParts } from './rss.ts';
 
 export type FeedRenderer = (view: FeedView) => string;
 
@@ -37,6 +39,18 @@ const encoder = new TextEncoder();
 export function renderFeedBytes(format: FeedFormat, view: FeedView): Uint8Array<ArrayBuffer> {
   const renderer = FEED_RENDERERS[format];
   return renderer === BUILT_IN[format] ? FEED_BYTE_RENDERERS[format](view) : encoder.encode(renderer(view));
+}
+
+const PART_RENDERERS: Readonly<Record<FeedFormat, (view: FeedView) => ByteParts>> = {
+  rss: renderRssParts,
+  atom: renderAtomParts,
+  json: renderJsonFeedParts,
+};
+
+/** `renderFeedBytes` as parts: the cached fragments themselves, for a writer that takes them as they are. */
+export function renderFeedParts(format: FeedFormat, view: FeedView): ByteParts {
+  const renderer = FEED_RENDERERS[format];
+  return renderer === BUILT_IN[format] ? PART_RENDERERS[format](view) : asParts(encoder.encode(renderer(view)));
 }
 
 /** Specific media types (not text/xml), so browsers and readers pick the right handler. */

@@ -4,7 +4,8 @@ import { htmlExcerpt, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
 import { itemContentHtml } from './item-content.ts';
 import { topicUrl } from './topic-url.ts';
-import { el, renderXmlDocument, renderXmlDocumentBytes } from './xml.ts';
+import type { ByteParts } from './bytes.ts';
+import { el, renderXmlDocument, renderXmlDocumentBytes, renderXmlDocumentParts } from './xml.ts';
 import { xmlItem } from './fragments.ts';
 import type { XmlElement, XmlFragment } from './xml.ts';
 
@@ -83,6 +84,11 @@ export function renderRss(view: FeedView): string {
  */
 export function renderRssBytes(view: FeedView): Uint8Array<ArrayBuffer> {
   return renderXmlDocumentBytes(rssTree(view, true));
+}
+
+/** `renderRssBytes` as parts: cached fragments not copied (the export writes them as they are). */
+export function renderRssParts(view: FeedView): ByteParts {
+  return renderXmlDocumentParts(rssTree(view, true));
 }
 
 function rssTree(view: FeedView, fragments: boolean): XmlElement {

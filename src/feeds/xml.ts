@@ -5,8 +5,8 @@
  * markup themselves. No CDATA anywhere: escaped text is always well-formed, so
  * there is no `]]>` splitting to get wrong.
  */
-import { concatChunks } from './bytes.ts';
-import type { Chunk } from './bytes.ts';
+import { encodeChunks, joinParts } from './bytes.ts';
+import type { ByteParts, Chunk } from './bytes.ts';
 
 /**
  * Characters XML 1.0 forbids (C0 controls except tab/LF/CR, U+FFFE, U+FFFF,
@@ -174,6 +174,11 @@ export function renderXmlDocument(root: XmlElement): string {
  * copied as they are, the lines between them encoded once.
  */
 export function renderXmlDocumentBytes(root: XmlElement): Uint8Array<ArrayBuffer> {
+  return joinParts(renderXmlDocumentParts(root));
+}
+
+/** `renderXmlDocumentBytes` as parts: the fragments themselves, not copied. */
+export function renderXmlDocumentParts(root: XmlElement): ByteParts {
   const out: SerializedLine[] = ['<?xml version="1.0" encoding="utf-8"?>'];
   serializeElement(root, '', out);
   const chunks: Chunk[] = [];
@@ -190,5 +195,5 @@ export function renderXmlDocumentBytes(root: XmlElement): Uint8Array<ArrayBuffer
     pending = [''];
   }
   chunks.push(`${pending.join('\n')}\n`);
-  return concatChunks(chunks);
+  return encodeChunks(chunks);
 }

@@ -1,7 +1,7 @@
 import type { SiteConfig } from '../config/config.ts';
 import { configStamp } from '../config/config.ts';
 import type { FeedDocument, LoadResult, Problem } from '../content/document.ts';
-import { CONTENT_TYPES, renderFeedBytes } from '../feeds/render.ts';
+import { CONTENT_TYPES, renderFeedParts } from '../feeds/render.ts';
 import type { FeedFormat, FeedHistory, FeedView } from '../feeds/model.ts';
 import type { ItemFragments } from '../feeds/fragments.ts';
 import { SHARED_FRAGMENTS } from '../feeds/fragments.ts';
@@ -17,10 +17,10 @@ import { archivePageCount, archivePageItems, isSealedPage } from './archive.ts';
 import { IMMUTABLE_CACHE_CONTROL, feedCacheControl } from './cache-policy.ts';
 import { buildFeedView } from './feed-view.ts';
 import { renderOpml } from './opml.ts';
-import { renderFeedPreviewBytes, renderFilterPage, renderHomePage, renderSourcePage, renderTopicPage } from './pages.ts';
+import { renderFeedPreviewParts, renderFilterPage, renderHomePage, renderSourcePage, renderTopicPage } from './pages.ts';
 import type { FeedOptions, HealthReport, Catalog } from './catalog.ts';
 import type { Representation } from './representation.ts';
-import { lazyBytes, lazyRepresentation } from './representation.ts';
+import { lazyParts, lazyRepresentation } from './representation.ts';
 import { renderTopicsJson } from './topics-json.ts';
 import type { StaticFileSource } from './static-files.ts';
 import { DEFAULT_SITE_ICON, iconRepresentations } from './static-files.ts';
@@ -186,9 +186,9 @@ export class LiveCatalog implements Catalog {
       const history = isDefault ? this.currentHistory(scope, documents.length) : undefined;
       const render = () => {
         const view = this.view(scope, window, history);
-        return options.preview ? renderFeedPreviewBytes(this.site, view, format) : renderFeedBytes(format, view);
+        return options.preview ? renderFeedPreviewParts(this.site, view, format) : renderFeedParts(format, view);
       };
-      return lazyBytes(
+      return lazyParts(
         // The current feed links its newest archive page, so the page count is part of its bytes.
         windowValidators(`${key}${this.scopeStamp(scope)}${history?.prevArchive ? `\u0000${history.prevArchive.rss}` : ''}`, this.stamp, window),
         options.preview ? HTML_TYPE : CONTENT_TYPES[format],
@@ -215,13 +215,13 @@ export class LiveCatalog implements Catalog {
         ...(page > 1 && { prevArchive: archiveUrls(this.site, scope, page - 1) }),
         ...(page < pages && { nextArchive: archiveUrls(this.site, scope, page + 1) }),
       };
-      return lazyBytes(
+      return lazyParts(
         windowValidators(`${key}${sealed ? '#sealed' : ''}${this.scopeStamp(scope)}`, this.stamp, items, this.pageDigest(documents, page, items)),
         CONTENT_TYPES[format],
         sealed ? IMMUTABLE_CACHE_CONTROL : this.cacheControl,
         () => {
           const view = this.view(scope, items, history);
-          return renderFeedBytes(format, { ...view, title: `${view.title} (archive ${page})`, feedUrls: archiveUrls(this.site, scope, page) });
+          return renderFeedParts(format, { ...view, title: `${view.title} (archive ${page})`, feedUrls: archiveUrls(this.site, scope, page) });
         },
       );
     });

@@ -2,8 +2,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
 import { escapeXmlAttr as escapeHtml } from '../feeds/xml.ts';
-import { concatChunks, utf8 } from '../feeds/bytes.ts';
-import type { Chunk } from '../feeds/bytes.ts';
+import { asParts, encodeChunks, joinParts, utf8 } from '../feeds/bytes.ts';
+import type { ByteParts, Chunk } from '../feeds/bytes.ts';
 import type { FeedFormat, FeedView } from '../feeds/model.ts';
 import type { TopicIndex, TopicSummary } from '../topics/topic-index.ts';
 import type { SourceGroup } from '../topics/sources.ts';
@@ -295,6 +295,13 @@ const ITEMS_MARK = '\u0000items\u0000';
 export function renderFeedPreviewBytes(site: SiteConfig, view: FeedView, format: FeedFormat): Uint8Array<ArrayBuffer> {
   const fragments = view.fragments;
   if (fragments === undefined || view.items.length === 0) return utf8(renderFeedPreview(site, view, format));
+  return joinParts(renderFeedPreviewParts(site, view, format));
+}
+
+/** `renderFeedPreviewBytes` as parts: cached articles not copied. */
+export function renderFeedPreviewParts(site: SiteConfig, view: FeedView, format: FeedFormat): ByteParts {
+  const fragments = view.fragments;
+  if (fragments === undefined || view.items.length === 0) return asParts(utf8(renderFeedPreview(site, view, format)));
   const frame = previewPage(site, view, format, ITEMS_MARK);
   const at = frame.indexOf(ITEMS_MARK);
   if (at < 0 || frame.indexOf(ITEMS_MARK, at + 1) >= 0) throw new Error('preview frame must hold the items mark once');
@@ -304,7 +311,7 @@ export function renderFeedPreviewBytes(site: SiteConfig, view: FeedView, format:
     chunks.push(fragments.item(document, 'preview', site.siteUrl, () => utf8(previewArticle(site, document)), byteLength));
   });
   chunks.push(frame.slice(at + ITEMS_MARK.length));
-  return concatChunks(chunks);
+  return encodeChunks(chunks);
 }
 
 function previewPage(site: SiteConfig, view: FeedView, format: FeedFormat, itemsHtml: string): string {

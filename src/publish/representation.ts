@@ -1,3 +1,5 @@
+import { asParts, joinParts } from '../feeds/bytes.ts';
+import type { ByteParts } from '../feeds/bytes.ts';
 import type { Validators } from '../topics/validators.ts';
 
 /**
@@ -10,6 +12,12 @@ export interface Representation extends Validators {
   readonly cacheControl: string;
   /** Rendered bytes, or a stream of prebuilt bytes (Worker static assets). */
   body(): Uint8Array<ArrayBuffer> | Promise<ReadableStream<Uint8Array> | null>;
+  /**
+   * The same bytes as the buffers they were laid from (item fragments not
+   * copied), for a writer that takes them as they are; not kept. Only
+   * representations rendered from fragments have it.
+   */
+  parts?(): ByteParts;
 }
 
 const encoder = new TextEncoder();
@@ -41,4 +49,29 @@ export function lazyRepresentation(
   render: () => string,
 ): Representation & { body(): Uint8Array<ArrayBuffer> } {
   return lazyBytes(validators, contentType, cacheControl, () => encoder.encode(render()));
+}
+
+/**
+ * `lazyBytes` for a renderer that lays fragments: `parts()` gives them
+ * uncopied (and keeps nothing), `body()` joins them once and keeps that.
+ */
+export function lazyParts(
+  validators: Validators,
+  contentType: string,
+  cacheControl: string,
+  render: () => ByteParts,
+): Representation & { body(): Uint8Array<ArrayBuffer>; parts(): ByteParts } {
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
+  return {
+    ...validators,
+    contentType,
+    cacheControl,
+    body() {
+      bytes ??= joinParts(render());
+      return bytes;
+    },
+    parts() {
+      return bytes === undefined ? render() : asParts(bytes);
+    },
+  };
 }

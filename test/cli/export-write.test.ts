@@ -2,11 +2,13 @@
  * The export's writers: every failure of a write surfaces (never a success
  * report over a missing file), and a run's other writer stops on it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileCheck } from '../../src/cli/export-state.ts';
+import { placeFile, sha1, writeAtomic } from '../../src/cli/export-state.ts';
+import { joinParts } from '../../src/feeds/bytes.ts';
 import { placeStaticFiles } from '../../src/cli/export-write.ts';
 import type { StaticFileOutput } from '../../src/ingest/media.ts';
 
@@ -51,5 +53,23 @@ describe('placeStaticFiles', () => {
     await placeStaticFiles(files, out, () => FRESH, (file) => done.push(file));
     expect(done.sort()).toEqual(files.map((file) => file.outFile).sort());
     expect(readdirSync(join(out, 'ok'))).toHaveLength(40);
+  });
+});
+
+describe('writing parts', () => {
+  it('writes every part in order, past the 1024 buffers one writev call takes, and records the joined bytes’ hash', async () => {
+    const parts = Array.from({ length: 3000 }, (_, i) => new TextEncoder().encode(`<item n="${i}">${'é'.repeat(i % 7)}</item>\n`));
+    parts.push(new Uint8Array(3 * 1024 * 1024).fill(0x61));
+    const bytes = { parts, byteLength: parts.reduce((sum, part) => sum + part.byteLength, 0) };
+    const written = await writeAtomic(join(out, 'feed.xml'), bytes);
+    const onDisk = readFileSync(join(out, 'feed.xml'));
+    expect(onDisk.equals(Buffer.from(joinParts(bytes)))).toBe(true);
+    expect(written.size).toBe(bytes.byteLength);
+    expect(readdirSync(out)).toEqual(['feed.xml']);
+
+    const placed = await placeFile(out, 'sub/feed.xml', bytes, '"tag"', FRESH);
+    expect(placed.outcome).toBe('written');
+    expect(placed.record.sha1).toBe(sha1(onDisk));
+    expect(readFileSync(join(out, 'sub', 'feed.xml')).equals(onDisk)).toBe(true);
   });
 });

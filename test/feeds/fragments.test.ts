@@ -11,10 +11,11 @@ import type { SiteConfig } from '../../src/config/config.ts';
 import type { FeedDocument } from '../../src/content/document.ts';
 import { loadDocuments } from '../../src/content/load.ts';
 import { ItemFragmentCache } from '../../src/feeds/fragments.ts';
-import { FEED_BYTE_RENDERERS, FEED_RENDERERS } from '../../src/feeds/render.ts';
+import { joinParts } from '../../src/feeds/bytes.ts';
+import { FEED_BYTE_RENDERERS, FEED_RENDERERS, renderFeedParts } from '../../src/feeds/render.ts';
 import { el, renderXmlDocument, renderXmlDocumentBytes, serializeFragment } from '../../src/feeds/xml.ts';
 import { LiveCatalog } from '../../src/publish/live-catalog.ts';
-import { renderFeedPreview, renderFeedPreviewBytes } from '../../src/publish/pages.ts';
+import { renderFeedPreview, renderFeedPreviewBytes, renderFeedPreviewParts } from '../../src/publish/pages.ts';
 import { publishedRoutes, publishedRoutesForReuse } from '../../src/publish/published-routes.ts';
 import { makeSite } from '../support/factories.ts';
 import { makeView, sampleDocuments } from './fixtures.ts';
@@ -35,6 +36,16 @@ function corpus(site: SiteConfig, count: number): readonly FeedDocument[] {
 function render(catalog: LiveCatalog): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   for (const route of publishedRoutes(catalog)) out.set(route.key, route.representation.body() as Uint8Array);
+  return out;
+}
+
+/** The same, from each route's parts (what the export writes, uncopied) where it has them. */
+function renderParts(catalog: LiveCatalog): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (const route of publishedRoutes(catalog)) {
+    const parts = route.representation.parts?.();
+    out.set(route.key, parts === undefined ? (route.representation.body() as Uint8Array) : joinParts(parts));
+  }
   return out;
 }
 
@@ -70,6 +81,9 @@ describe('item fragments', () => {
       expectSameRoutes(render(new LiveCatalog(site, { documents, problems: [] }, { fragments: shared, retain: false })), plain);
       // A cache that holds a few items only: evictions all along.
       expectSameRoutes(render(new LiveCatalog(site, { documents, problems: [] }, { fragments: tiny, retain: false })), plain);
+      // As parts (the export's writev), from the warm cache and from the tiny one.
+      expectSameRoutes(renderParts(new LiveCatalog(site, { documents, problems: [] }, { fragments: shared, retain: false })), plain);
+      expectSameRoutes(renderParts(new LiveCatalog(site, { documents, problems: [] }, { fragments: tiny, retain: false })), plain);
       compared += plain.size;
     }
     expect(compared).toBeGreaterThan(100);
@@ -115,12 +129,29 @@ describe('item fragments', () => {
       for (const view of [plainView, { ...plainView, fragments: cache }, { ...plainView, fragments: cache }, { ...plainView, items: [], fragments: cache }]) {
         for (const format of ['rss', 'atom', 'json'] as const) {
           expect(Buffer.from(FEED_BYTE_RENDERERS[format](view)).toString('utf8')).toBe(FEED_RENDERERS[format](view));
+          expect(Buffer.from(joinParts(renderFeedParts(format, view))).toString('utf8')).toBe(FEED_RENDERERS[format](view));
           const site = makeSite();
           expect(Buffer.from(renderFeedPreviewBytes(site, view, format)).toString('utf8')).toBe(renderFeedPreview(site, view, format));
+          expect(Buffer.from(joinParts(renderFeedPreviewParts(site, view, format))).toString('utf8')).toBe(renderFeedPreview(site, view, format));
         }
       }
     }
     expect(cache.stats().hits).toBeGreaterThan(0);
+  });
+
+  it('as parts, two feeds showing one item hold that item’s cached bytes themselves, not copies', () => {
+    const site = makeSite();
+    const documents = corpus(site, 60);
+    const catalog = new LiveCatalog(site, { documents, problems: [] }, { fragments: new ItemFragmentCache(), retain: false });
+    const doc = documents[0]!;
+    const slug = doc.topics[0]!.slug;
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      const overall = catalog.feed({ kind: 'all' }, format)!.parts!();
+      const topic = catalog.feed({ kind: 'topic', slug }, format)!.parts!();
+      const shared = overall.parts.filter((part) => topic.parts.some((other) => other.buffer === part.buffer && other.byteOffset === part.byteOffset));
+      expect(shared.length, format).toBeGreaterThan(0);
+      expect(overall.byteLength).toBe(overall.parts.reduce((sum, part) => sum + part.byteLength, 0));
+    }
   });
 
   it('keys a fragment on the document: an edited document (new object or new lastMod) is rendered again', () => {
