@@ -149,6 +149,21 @@ function stripStrings(_key: string, value: unknown): unknown {
   return typeof value === 'string' ? stripForbiddenChars(value) : value;
 }
 
+/**
+ * `value` with `stripStrings` applied to every string in it, for a plain
+ * tree of objects, arrays and primitives (what toItem makes). Stringified
+ * without a replacer, an item prints the same text in a third of the time:
+ * V8 calls a replacer back for every member.
+ */
+function stripTree<T>(value: T): T {
+  if (typeof value === 'string') return stripForbiddenChars(value) as T;
+  if (Array.isArray(value)) return value.map(stripTree) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) out[key] = stripTree(member);
+  return out as T;
+}
+
 /** An item's members sit three levels deep: root > "items" > item. */
 const ITEM_INDENT = '    ';
 
@@ -158,7 +173,7 @@ const ITEM_INDENT = '    ';
  * hold a raw line break, so every newline in the text is indentation.
  */
 function itemText(view: FeedView, doc: FeedDocument): string {
-  return ITEM_INDENT + JSON.stringify(toItem(view, doc), stripStrings, 2).replaceAll('\n', `\n${ITEM_INDENT}`);
+  return ITEM_INDENT + JSON.stringify(stripTree(toItem(view, doc)), undefined, 2).replaceAll('\n', `\n${ITEM_INDENT}`);
 }
 
 function byteLength(bytes: Uint8Array): number {
