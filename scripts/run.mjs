@@ -14,7 +14,7 @@
  * Packages stay external (resolved from node_modules as usual). Each module's
  * `import.meta.url` is kept as its source file's URL, so the code that finds
  * files next to it (the cache and export stamps) behaves as under tsx. The
- * parse threads get a bundle of their own. If a bundle cannot be built, the
+ * parse and write threads get bundles of their own. If a bundle cannot be built, the
  * entry runs under tsx, as before, with a warning.
  *
  * `node scripts/run.mjs --build src/cli/export.ts` only builds (the benchmark does
@@ -41,10 +41,10 @@ function cacheDir(setting) {
   return fallback;
 }
 /** Entry points started as threads (src/ingest/parse-pool.ts `spawnModuleWorker`), bundled next to every entry. */
-const THREAD_ENTRIES = ['src/ingest/parse-worker.ts'];
+const THREAD_ENTRIES = ['src/ingest/parse-worker.ts', 'src/cli/write-worker.ts'];
 /** Bundles unused this long are removed by the next build. */
 const PRUNE_AFTER_MS = 7 * 24 * 3600 * 1000;
-const LAYOUT = 1;
+const LAYOUT = 2;
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true })

@@ -8,30 +8,21 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { lstat, mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Worker, threadId } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { SiteConfig } from '../config/config.ts';
 import type { ByteParts } from '../feeds/bytes.ts';
+import type { DiskFile, FileCheck, FileRecord, Placed } from './place-file.ts';
+import { TEMP_SUFFIX, placeFileSync, writeAtomicSync } from './place-file.ts';
+
+export type { DiskFile, FileCheck, FileOutcome, FileRecord, Placed } from './place-file.ts';
+export { TEMP_SUFFIX, sha1 } from './place-file.ts';
 
 export const MANIFEST_FILE = '.topic-feeds-export.json';
 export const MANIFEST_PROJECT = 'topic-feeds';
 /** 2: `files` in columns (format 1, one object per file, is still read: an upgrade updates the folder in place). */
 export const MANIFEST_FORMAT = 2;
-/** Suffix of the temp files of atomic writes; one left by a crash is removed by the next run. */
-export const TEMP_SUFFIX = '.topic-feeds-tmp';
-
-/** One file of an export, as the manifest records it. */
-export interface FileRecord {
-  /** The route's ETag (static files: their bytes' ETag; `_headers`: its SHA-1). */
-  readonly etag: string;
-  /** SHA-1 of the bytes, base64url. */
-  readonly sha1: string;
-  readonly size: number;
-  /** mtime on disk right after the write: size + mtime unchanged means the file was not touched since. */
-  readonly mtimeMs: number;
-}
 
 /**
  * A manifest's files: on disk one array per field (names, ETags, SHA-1s,
@@ -125,13 +116,6 @@ export interface ExportManifest {
 
 export class ExportRefused extends Error {}
 
-export function sha1(bytes: Uint8Array | ByteParts): string {
-  if (bytes instanceof Uint8Array) return createHash('sha1').update(bytes).digest('base64url');
-  const hash = createHash('sha1');
-  for (const part of bytes.parts) hash.update(part);
-  return hash.digest('base64url');
-}
-
 function isRecord(value: unknown): value is FileRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
@@ -154,11 +138,6 @@ export function parseManifest(text: string): ExportManifest | undefined {
   if (!Array.isArray(m.claimed) || !m.claimed.every((f) => typeof f === 'string')) return undefined;
   if (typeof m.feeds !== 'object' || m.feeds === null || !Object.values(m.feeds).every((t) => typeof t === 'string')) return undefined;
   return { project: MANIFEST_PROJECT, format: MANIFEST_FORMAT, complete: m.complete, stamp: m.stamp, files, claimed: m.claimed as string[], feeds: m.feeds as Record<string, string> };
-}
-
-export interface DiskFile {
-  readonly size: number;
-  readonly mtimeMs: number;
 }
 
 /** What the output folder holds before a run. */
@@ -305,56 +284,14 @@ export async function inspectFolder(outDir: string): Promise<FolderInspection> {
   return { manifest, state };
 }
 
-let tempCounter = 0;
-
-/**
- * Writes `bytes` to `path` through a temp file in the same folder and a rename; returns the size and mtime of the result.
- * Parts go out in one writev, as they are (a page's item fragments are not copied into one buffer first).
- */
+/** `writeAtomicSync` (place-file.ts) for a caller that awaits. */
 export async function writeAtomic(path: string, bytes: Uint8Array | ByteParts): Promise<DiskFile> {
-  tempCounter += 1;
-  const temp = `${path}.${process.pid}-${threadId}-${tempCounter}${TEMP_SUFFIX}`;
-  const handle = await open(temp, 'w');
-  let info;
-  try {
-    if (bytes instanceof Uint8Array) await handle.writeFile(bytes);
-    else await writeParts(handle, bytes);
-    info = await handle.stat();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-  return { size: info.size, mtimeMs: info.mtimeMs };
-}
-
-/** Every part, in order; a short write (which libuv already retries) is finished here rather than trusted. */
-async function writeParts(handle: FileHandle, bytes: ByteParts): Promise<void> {
-  let parts = bytes.parts;
-  while (parts.length > 0) {
-    const { bytesWritten } = await handle.writev(parts as Uint8Array[]);
-    let skip = bytesWritten;
-    let first = 0;
-    while (first < parts.length && skip >= parts[first]!.byteLength) skip -= parts[first++]!.byteLength;
-    if (first === parts.length) return;
-    if (bytesWritten === 0) throw new Error('writev wrote nothing');
-    parts = [parts[first]!.subarray(skip), ...parts.slice(first + 1)];
-  }
+  return writeAtomicSync(path, bytes);
 }
 
 /** Writes the manifest atomically, as compact JSON (11 MB indented at 50k documents, and a third slower to parse); `files` in columns. */
 export async function writeManifest(outDir: string, manifest: ExportManifest): Promise<void> {
   await writeAtomic(join(outDir, MANIFEST_FILE), Buffer.from(`${JSON.stringify(manifest)}\n`, 'utf8'));
-}
-
-/** What the previous run left for one file: its record, and whether the disk still matches it (size + mtime). */
-export interface FileCheck {
-  readonly previous?: FileRecord;
-  /** The bytes on disk are the recorded ones (size and mtime unchanged). */
-  readonly intact: boolean;
-  /** On disk but not as recorded (modified by hand, or written by an interrupted run): its size. */
-  readonly diskSize?: number;
-  /** The render can be skipped: same ETag, same settings and code, file intact. */
-  readonly skip: boolean;
 }
 
 export function checkFile(state: FolderState, file: string, etag: string | undefined, sameStamp: boolean): FileCheck {
@@ -365,35 +302,9 @@ export function checkFile(state: FolderState, file: string, etag: string | undef
   return { previous, intact, diskSize: disk !== undefined && !intact ? disk.size : undefined, skip: intact && sameStamp && etag !== undefined && previous.etag === etag };
 }
 
-export type FileOutcome = 'written' | 'unchanged';
-
-/**
- * Puts `bytes` at `outDir/file` unless the same bytes are already there:
- * an intact file with the recorded SHA-1, or (modified or unrecorded) a file
- * of the same size whose bytes hash the same. Returns the new record.
- */
-export async function placeFile(outDir: string, file: string, bytes: Uint8Array | ByteParts, etag: string, check: FileCheck, made?: Set<string>): Promise<{ outcome: FileOutcome; record: FileRecord }> {
-  const hash = sha1(bytes);
-  const path = join(outDir, file);
-  if (check.intact && check.previous?.sha1 === hash) return { outcome: 'unchanged', record: { ...check.previous, etag } };
-  if (check.diskSize === bytes.byteLength) {
-    try {
-      const existing = await readFile(path);
-      if (sha1(existing) === hash) {
-        const info = await lstat(path);
-        return { outcome: 'unchanged', record: { etag, sha1: hash, size: info.size, mtimeMs: info.mtimeMs } };
-      }
-    } catch {
-      // unreadable: write it
-    }
-  }
-  const dir = dirname(path);
-  if (!made?.has(dir)) {
-    await mkdir(dir, { recursive: true });
-    made?.add(dir);
-  }
-  const written = await writeAtomic(path, bytes);
-  return { outcome: 'written', record: { etag, sha1: hash, ...written } };
+/** `placeFileSync` (place-file.ts) on this thread, for a caller that awaits: an update's few files, `_headers`. */
+export async function placeFile(outDir: string, file: string, bytes: Uint8Array | ByteParts, etag: string, check: FileCheck, made?: Set<string>): Promise<Placed> {
+  return placeFileSync(outDir, file, bytes, etag, check, made);
 }
 
 /** Removes `files` from `outDir`, then every folder they leave empty (never `outDir` itself). */

@@ -4,6 +4,7 @@ import type { PublishedRoute } from '../publish/published-routes.ts';
 import type { StaticFileOutput } from '../ingest/media.ts';
 import type { FileCheck, FileOutcome, FileRecord } from './export-state.ts';
 import { placeFile } from './export-state.ts';
+import type { PlaceFile } from './write-thread.ts';
 
 /** Item fragments kept per render thread: enough for a stretch of time across every scope (publishedRoutesForReuse). */
 export const EXPORT_FRAGMENT_BUDGET = DEFAULT_FRAGMENT_BUDGET;
@@ -104,6 +105,7 @@ export async function writeRoutes(
   done: FileDone,
   made = new Set<string>(),
   stop?: AbortSignal,
+  place: PlaceFile = placeFile,
 ): Promise<void> {
   await writeAll(routes, async (route) => {
     const check = checks.get(route.file) ?? FRESH;
@@ -113,7 +115,7 @@ export async function writeRoutes(
     }
     // Parts where the route has them: the page's fragments go to the disk as they are, never joined.
     const body = route.representation.parts?.() ?? (await bytesOf(route));
-    return { write: placeFile(outDir, route.file, body, skipTag(catalog, route), check, made).then(({ outcome, record }) => done(route.file, outcome, record)) };
+    return { write: place(outDir, route.file, body, skipTag(catalog, route), check, made).then(({ outcome, record }) => done(route.file, outcome, record)) };
   }, stop);
 }
 
@@ -128,6 +130,7 @@ export async function placeStaticFiles(
   done: FileDone,
   made = new Set<string>(),
   stop?: AbortSignal,
+  place: PlaceFile = placeFile,
 ): Promise<void> {
   await writeAll(files, async (file) => {
     const check = checkOf(file);
@@ -135,6 +138,6 @@ export async function placeStaticFiles(
       done(file.outFile, 'unchanged', check.previous);
       return undefined;
     }
-    return { write: placeFile(outDir, file.outFile, file.bytes, file.entry.etag, check, made).then(({ outcome, record }) => done(file.outFile, outcome, record)) };
+    return { write: place(outDir, file.outFile, file.bytes, file.entry.etag, check, made).then(({ outcome, record }) => done(file.outFile, outcome, record)) };
   }, stop);
 }

@@ -30,6 +30,7 @@ import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import type { FileCheck, FileOutcome, FileRecord, FolderState } from './export-state.ts';
 import { ExportRefused, FileTable, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJECT, checkFile, exportStamp, inspectFolder, parseManifest, placeFile, removeFiles, sha1, writeManifest } from './export-state.ts';
 import { EXPORT_FRAGMENT_BUDGET, placeStaticFiles, skipTag, writeRoutes } from './export-write.ts';
+import { WriteThread } from './write-thread.ts';
 import { installNativeDigest } from '../node/native-digest.ts';
 
 export { ExportRefused, MANIFEST_FILE } from './export-state.ts';
@@ -175,6 +176,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
   let loaded: number;
   const checks = new Map<string, FileCheck>();
   let state: FolderState;
+  let writer: WriteThread | undefined;
   try {
     state = await folder.state;
     catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
@@ -228,20 +230,23 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     // The icon and images are copied while the routes render (one waits on the disk, the other on this thread).
     // The first failure stops the other writer too; both have settled before it is thrown.
     const made = new Set<string>();
+    // A full render's 10k-54k files are hashed and written on a thread of their own; an update's few, here.
+    writer = full ? new WriteThread() : undefined;
+    const place = writer?.place ?? placeFile;
     const stop = new AbortController();
     const stopOnFailure = (error: unknown): never => {
       stop.abort(error);
       throw error;
     };
     const outcomes = await Promise.allSettled([
-      writeRoutes(streaming, full ? fullRender(streaming, store, runner, options.sweep) : changedRoutes, outDir, checks, fileDone, made, stop.signal).catch(stopOnFailure),
-      placeStaticFiles(staticFiles, outDir, (file) => checkFile(state, file.outFile, file.entry.etag, true), fileDone, made, stop.signal).catch(stopOnFailure),
+      writeRoutes(streaming, full ? fullRender(streaming, store, runner, options.sweep) : changedRoutes, outDir, checks, fileDone, made, stop.signal, place).catch(stopOnFailure),
+      placeStaticFiles(staticFiles, outDir, (file) => checkFile(state, file.outFile, file.entry.etag, true), fileDone, made, stop.signal, place).catch(stopOnFailure),
     ]);
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) throw stop.signal.reason ?? failed.reason;
   } finally {
     store.close();
-    await runner.close();
+    await Promise.all([runner.close(), writer?.close()]);
   }
 
   store.images.save();

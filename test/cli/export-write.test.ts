@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileCheck } from '../../src/cli/export-state.ts';
 import { placeFile, sha1, writeAtomic } from '../../src/cli/export-state.ts';
 import { joinParts } from '../../src/feeds/bytes.ts';
+import { WriteThread } from '../../src/cli/write-thread.ts';
 import { placeStaticFiles } from '../../src/cli/export-write.ts';
 import type { StaticFileOutput } from '../../src/ingest/media.ts';
 
@@ -71,5 +72,35 @@ describe('writing parts', () => {
     expect(placed.outcome).toBe('written');
     expect(placed.record.sha1).toBe(sha1(onDisk));
     expect(readFileSync(join(out, 'sub', 'feed.xml')).equals(onDisk)).toBe(true);
+  });
+});
+
+describe('the write thread', () => {
+  it('writes what it is sent (parts, a view into a larger buffer), reports each outcome, and fails a write that fails', async () => {
+    const thread = new WriteThread();
+    try {
+      const parts = [new TextEncoder().encode('<rss>'), new TextEncoder().encode('ü</rss>\n')];
+      const pooled = new Uint8Array(64).fill(0x7a).subarray(10, 20);
+      const [feed, image] = await Promise.all([
+        thread.place(out, 'a/rss.xml', { parts, byteLength: parts[0]!.byteLength + parts[1]!.byteLength }, '"1"', FRESH),
+        thread.place(out, 'media/x.png', pooled, '"2"', FRESH),
+      ]);
+      expect(readFileSync(join(out, 'a', 'rss.xml'), 'utf8')).toBe('<rss>ü</rss>\n');
+      expect(readFileSync(join(out, 'media', 'x.png'))).toEqual(Buffer.alloc(10, 0x7a));
+      expect(feed.outcome).toBe('written');
+      expect(feed.record.sha1).toBe(sha1(readFileSync(join(out, 'a', 'rss.xml'))));
+      expect(image.record.size).toBe(10);
+      // The same bytes again, over an intact file: left as it is.
+      const again = await thread.place(out, 'a/rss.xml', { parts, byteLength: feed.record.size }, '"1"', { previous: feed.record, intact: true, skip: false });
+      expect(again.outcome).toBe('unchanged');
+      // Under a file where a folder must go: the error comes back with its code.
+      writeFileSync(join(out, 'blocked'), 'a file');
+      await expect(thread.place(out, 'blocked/rss.xml', parts[0]!, '"3"', FRESH)).rejects.toMatchObject({ code: 'EEXIST' });
+      // The run's writers stop on it, as with writes on this thread.
+      await expect(placeStaticFiles([staticFile('blocked/b.png')], out, () => FRESH, () => undefined, new Set(), undefined, thread.place)).rejects.toThrow();
+    } finally {
+      await thread.close();
+    }
+    await expect(thread.place(out, 'late.xml', new Uint8Array(1), '"4"', FRESH)).rejects.toThrow('closed');
   });
 });

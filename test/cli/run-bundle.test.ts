@@ -43,12 +43,12 @@ afterAll(() => {
 });
 
 describe('scripts/run.mjs', () => {
-  it('builds a bundle once per version of the sources, with the parse thread beside it', () => {
+  it('builds a bundle once per version of the sources, with the parse and write threads beside it', () => {
     const first = run(['scripts/run.mjs', '--build', 'src/cli/export.ts']);
     expect(first.status, first.stderr).toBe(0);
     const bundle = resolve(first.stdout.trim());
     expect(bundle.startsWith(runCache)).toBe(true);
-    expect(readdirSync(join(bundle, '..')).sort()).toEqual(['export.mjs', 'parse-worker.mjs']);
+    expect(readdirSync(join(bundle, '..')).sort()).toEqual(['export.mjs', 'parse-worker.mjs', 'write-worker.mjs']);
     const builtAt = statSync(bundle).mtimeMs;
     const again = run(['scripts/run.mjs', '--build', 'src/cli/export.ts']);
     expect(resolve(again.stdout.trim())).toBe(bundle);
