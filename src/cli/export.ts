@@ -227,8 +227,8 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
 
     // An update: the unchanged routes are done already; only the few changed ones are rendered.
     if (!full) for (const [file, check] of checks) if (check.skip && check.previous) fileDone(file, 'unchanged', check.previous);
-    // The icon and images are copied while the routes render (one waits on the disk, the other on this thread).
-    // The first failure stops the other writer too; both have settled before it is thrown.
+    // The icon and images are placed while the routes render; both go to the write thread in a full
+    // render. The first failure stops the other writer too; both have settled before it is thrown.
     const made = new Set<string>();
     // A full render's 10k-54k files are hashed and written on a thread of their own; an update's few, here.
     writer = full ? new WriteThread() : undefined;

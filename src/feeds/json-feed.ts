@@ -152,8 +152,8 @@ function stripStrings(_key: string, value: unknown): unknown {
 /**
  * `value` with `stripStrings` applied to every string in it, for a plain
  * tree of objects, arrays and primitives (what toItem makes). Stringified
- * without a replacer, an item prints the same text in a third of the time:
- * V8 calls a replacer back for every member.
+ * without a replacer, an item prints the same text: V8 calls a replacer back
+ * for every member (a quarter of the time of 10k items' texts went there).
  */
 function stripTree<T>(value: T): T {
   if (typeof value === 'string') return stripForbiddenChars(value) as T;
