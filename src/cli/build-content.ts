@@ -5,7 +5,7 @@
  * instead, and the bundle keeps only their validators.
  */
 import { statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseToml } from 'smol-toml';
@@ -96,16 +96,9 @@ function exists(path: string): boolean {
   }
 }
 
-/** Temp file and rename: wrangler (or a crash) never sees half a file. */
+/** Temp file and rename (export-state.ts `writeAtomic`): wrangler (or a crash) never sees half a file. */
 async function writeAtomically(path: string, bytes: Uint8Array | string | ByteParts): Promise<void> {
-  // A page as parts goes out in one writev, its item fragments uncopied (as the export writes it).
-  if (typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) {
-    await writeAtomic(path, bytes);
-    return;
-  }
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, path);
+  await writeAtomic(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
 }
 
 export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {

@@ -9,7 +9,7 @@ import type { PlaceFile } from './write-thread.ts';
 /** Item fragments kept per render thread: enough for a stretch of time across every scope (publishedRoutesForReuse). */
 export const EXPORT_FRAGMENT_BUDGET = DEFAULT_FRAGMENT_BUDGET;
 
-/** Files written at once: rendering (this thread) overlaps the disk. */
+/** Files written at once: rendering (this thread) overlaps the write thread's hashing and disk work in a full render. */
 const WRITES_IN_FLIGHT = 16;
 
 /** Told of each file: whether it was written or already held these bytes, and its manifest record. */

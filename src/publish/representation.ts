@@ -61,17 +61,7 @@ export function lazyParts(
   cacheControl: string,
   render: () => ByteParts,
 ): Representation & { body(): Uint8Array<ArrayBuffer>; parts(): ByteParts } {
-  let bytes: Uint8Array<ArrayBuffer> | undefined;
-  return {
-    ...validators,
-    contentType,
-    cacheControl,
-    body() {
-      bytes ??= joinParts(render());
-      return bytes;
-    },
-    parts() {
-      return bytes === undefined ? render() : asParts(bytes);
-    },
-  };
+  let joined: Uint8Array<ArrayBuffer> | undefined;
+  const representation = lazyBytes(validators, contentType, cacheControl, () => (joined = joinParts(render())));
+  return { ...representation, parts: () => (joined === undefined ? render() : asParts(joined)) };
 }
