@@ -303,22 +303,33 @@ export interface StaticFileOutput {
   readonly path: string;
   /** Where it goes in a static export or the Worker's assets: the URL path decoded, without its leading slash. */
   readonly outFile: string;
-  /** Read on first use: an incremental build or export that keeps the file never reads it. */
+  /**
+   * Read on use (an incremental build or export that keeps the file never reads it), and not kept
+   * after: a site's images are never all in memory at once. Each read may read the file again.
+   */
   readonly bytes: Uint8Array;
   readonly entry: StaticFileEntry;
 }
 
 /**
+ * Image bytes that `collectStaticFiles` keeps from the read that hashed them, until each is
+ * written; past this, an image is read again when it is written. Without a bound a cold export
+ * held every image of the site at once (1 MB images: 214 MB more peak memory for 181 of them).
+ */
+export const STATIC_BYTES_HELD = 32 * 1024 * 1024;
+
+/**
  * Every static file of a snapshot, for build:content and export: the two icon
  * files, then each local image that a served document shows (read whole and
  * checked again; one that changed into something unservable since the load is
- * left out and logged).
+ * left out and logged). `heldBytes`: see STATIC_BYTES_HELD (tests lower it).
  */
 export function collectStaticFiles(
   site: SiteConfig,
   contentDir: string,
   documents: Iterable<{ readonly image?: FeedImage | undefined }>,
   memo: ImageMemo = ImageMemo.inMemory(),
+  heldBytes = STATIC_BYTES_HELD,
 ): StaticFileOutput[] {
   const icons = iconRepresentations(loadSiteIcon(site));
   const out: StaticFileOutput[] = [];
@@ -330,6 +341,7 @@ export function collectStaticFiles(
   const rootReal = realRoot(contentDir);
   if (!site.localMedia || rootReal === undefined) return out;
   const seen = new Set<string>();
+  let held = 0;
   for (const document of documents) {
     const file = document.image?.file;
     if (file === undefined || seen.has(file)) continue;
@@ -341,7 +353,7 @@ export function collectStaticFiles(
     // The load measured this image a moment ago through the same memo: no second stat.
     const known = memo.lookupOnce(file, contentDir);
     if (known?.etag !== undefined && known.bytes <= site.maxImageBytes) {
-      out.push(new KnownImageFile(path, outFile, mediaEntry(urlFile, known.mimeType, known.etag, known.modifiedMs), rootReal, file, site.maxImageBytes));
+      out.push(new ImageFile(path, outFile, mediaEntry(urlFile, known.mimeType, known.etag, known.modifiedMs), rootReal, file, site.maxImageBytes));
       continue;
     }
     const checkedMs = Date.now();
@@ -352,7 +364,9 @@ export function collectStaticFiles(
     }
     const etag = imageEtag(image.data);
     memo.remember(file, image, checkedMs, etag);
-    out.push({ path, outFile, bytes: image.data, entry: mediaEntry(urlFile, image.mimeType, etag, image.modifiedMs) });
+    const fits = held + image.data.byteLength <= heldBytes;
+    if (fits) held += image.data.byteLength;
+    out.push(new ImageFile(path, outFile, mediaEntry(urlFile, image.mimeType, etag, image.modifiedMs), rootReal, file, site.maxImageBytes, fits ? image.data : undefined));
   }
   return out;
 }
@@ -361,9 +375,13 @@ function mediaEntry(urlFile: string, contentType: string, etag: string, lastModi
   return { file: urlFile, contentType, etag, lastModifiedMs, cacheControl: MEDIA_CACHE_CONTROL };
 }
 
-/** An image the memo vouched for: its bytes are read (and checked) only if it is written. No closure each: 45k at 50k documents. */
-class KnownImageFile implements StaticFileOutput {
-  #data: Uint8Array | undefined;
+/**
+ * An image whose ETag is known (from the memo, or from the read that hashed it): its bytes are
+ * read (and checked against the ETag) when asked for, unless that read's bytes are still held;
+ * those are handed over once and let go. No closure each: 45k at 50k documents.
+ */
+class ImageFile implements StaticFileOutput {
+  #held: Uint8Array | undefined;
   constructor(
     readonly path: string,
     readonly outFile: string,
@@ -371,11 +389,15 @@ class KnownImageFile implements StaticFileOutput {
     private readonly rootReal: string,
     private readonly file: string,
     private readonly maxBytes: number,
-  ) {}
+    held?: Uint8Array,
+  ) {
+    this.#held = held;
+  }
 
   get bytes(): Uint8Array {
-    this.#data ??= readKnownImage(this.rootReal, this.file, this.maxBytes, this.entry.etag);
-    return this.#data;
+    const held = this.#held;
+    this.#held = undefined;
+    return held ?? readKnownImage(this.rootReal, this.file, this.maxBytes, this.entry.etag);
   }
 }
 

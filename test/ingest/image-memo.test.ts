@@ -208,4 +208,33 @@ describe('static files through the memo', () => {
     expect(changed.entry.etag).toBe(bytesEtag(flipped));
     expect(Buffer.from(changed.bytes).equals(Buffer.from(flipped))).toBe(true);
   });
+
+  it('holds image bytes up to its budget until each is read once, and reads the rest when written, checked against their ETag', () => {
+    put('a.jpeg', FIXTURE_JPEG);
+    put('b.png', FIXTURE_PNG);
+    const documents = [image('img/a.jpeg'), image('img/b.png')];
+    // Room for the first image only: its bytes are held from the read that hashed them, the second is read again.
+    const files = collectStaticFiles(site, content, documents, ImageMemo.inMemory(), FIXTURE_JPEG.byteLength);
+    const a = files.find((file) => file.outFile === 'media/img/a.jpeg')!;
+    const b = files.find((file) => file.outFile === 'media/img/b.png')!;
+    expect([a.entry.etag, b.entry.etag]).toEqual([bytesEtag(FIXTURE_JPEG), bytesEtag(FIXTURE_PNG)]);
+
+    // Both files change after the collection (a new mtime, other bytes of the same type).
+    const otherJpeg = Uint8Array.from(FIXTURE_JPEG);
+    otherJpeg[otherJpeg.length - 3]! ^= 0xff;
+    const otherPng = Uint8Array.from(FIXTURE_PNG);
+    otherPng[otherPng.length - 20]! ^= 0xff;
+    put('a.jpeg', otherJpeg, HOUR_AGO + 60);
+    put('b.png', otherPng, HOUR_AGO + 60);
+
+    // The held bytes are the ones hashed, handed over once; a read from disk never gives bytes under another ETag.
+    expect(Buffer.from(a.bytes).equals(FIXTURE_JPEG)).toBe(true);
+    expect(() => a.bytes).toThrow(/changed during the run/);
+    expect(() => b.bytes).toThrow(/changed during the run/);
+
+    // Unchanged files are read again as often as asked, with the same bytes.
+    put('b.png', FIXTURE_PNG);
+    expect(Buffer.from(b.bytes).equals(FIXTURE_PNG)).toBe(true);
+    expect(Buffer.from(b.bytes).equals(FIXTURE_PNG)).toBe(true);
+  });
 });
