@@ -401,7 +401,7 @@ class ImageFile implements StaticFileOutput {
   }
 }
 
-/** The bytes of an image the memo vouched for, checked in full again; throws if it changed since (the run is repeated). */
+/** The bytes of an image whose ETag is known, read and checked in full again; throws if they changed since (the run is repeated). */
 function readKnownImage(rootReal: string, file: string, maxBytes: number, etag: string): Uint8Array {
   const image = openImage(rootReal, file, maxBytes, true);
   if (!image.ok || image.data === undefined || imageEtag(image.data) !== etag) throw new Error(`static files: ${file} changed during the run; run it again`);
