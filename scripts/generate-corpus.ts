@@ -19,6 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { crc32 } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 
 // ---------------------------------------------------------------------------
@@ -38,6 +39,8 @@ export interface CorpusOptions extends DocumentOptions {
   readonly outDir: string;
   /** Files written at once; default 64. */
   readonly concurrency?: number;
+  /** Featured images padded to this many bytes (`paddedImage`), as web-sized images are; default: the ~100-byte placeholders. */
+  readonly imageBytes?: number;
 }
 
 export interface GeneratedDocument {
@@ -62,6 +65,43 @@ const PLACEHOLDER_IMAGES = {
   JPEG: Buffer.from('/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAAJABADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAX/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFAEBAAAAAAAAAAAAAAAAAAAABP/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/AJgBAD//2Q==', 'base64'),
   PNG: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAJAQMAAAAB5D5xAAAAA1BMVEUtanq4LfNmAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAC0lEQVR4nGNgwAkAABsAAco8Sg0AAAAASUVORK5CYII=', 'base64'),
 } as const;
+
+/**
+ * `image` (a placeholder) grown to `size` bytes (a few more when it is only a few bytes short) with data a decoder skips: JPEG comment segments
+ * after the start marker, or one PNG text chunk after the header. The pixels, type and size a
+ * reader measures stay the same; only the byte length changes (the memory and disk cost of real
+ * featured images, which the placeholders hide). Smaller sizes give the image as it is.
+ */
+export function paddedImage(image: Uint8Array, size: number): Uint8Array {
+  const missing = size - image.byteLength;
+  if (missing <= 0) return image;
+  const bytes = Buffer.from(image);
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    const segments: Buffer[] = [];
+    // Each segment is a marker, a 2-byte length (which counts itself) and up to 65,533 bytes.
+    for (let left = missing; left > 0; ) {
+      const data = Math.min(65_533, Math.max(left - 4, 0));
+      const segment = Buffer.alloc(4 + data, 0x20);
+      segment.writeUInt16BE(0xfffe, 0);
+      segment.writeUInt16BE(data + 2, 2);
+      segments.push(segment);
+      left -= segment.byteLength;
+    }
+    return Buffer.concat([bytes.subarray(0, 2), ...segments, bytes.subarray(2)]);
+  }
+  if (bytes.subarray(1, 4).toString('latin1') === 'PNG') {
+    // Signature (8) and IHDR (25), then a tEXt chunk: length, type, keyword, NUL, text, CRC.
+    const headerEnd = 8 + 25;
+    const text = Buffer.concat([Buffer.from('Comment\u0000', 'latin1'), Buffer.alloc(Math.max(missing - 12 - 8, 0), 0x20)]);
+    const typed = Buffer.concat([Buffer.from('tEXt', 'latin1'), text]);
+    const chunk = Buffer.alloc(4 + typed.byteLength + 4);
+    chunk.writeUInt32BE(text.byteLength, 0);
+    typed.copy(chunk, 4);
+    chunk.writeUInt32BE(crc32(typed), 4 + typed.byteLength);
+    return Buffer.concat([bytes.subarray(0, headerEnd), chunk, bytes.subarray(headerEnd)]);
+  }
+  throw new Error('paddedImage: not a JPEG or PNG');
+}
 
 export interface TopicCount {
   readonly name: string;
@@ -935,6 +975,14 @@ export async function generateCorpus(options: CorpusOptions): Promise<CorpusStat
   let minBody = Number.POSITIVE_INFINITY;
   let maxBody = 0;
   let next = 0;
+  // Two placeholders: each padded once.
+  const paddedOnce = new Map<Uint8Array, Uint8Array>();
+  const padded = (image: Uint8Array): Uint8Array => {
+    if (options.imageBytes === undefined) return image;
+    let grown = paddedOnce.get(image);
+    if (grown === undefined) paddedOnce.set(image, (grown = paddedImage(image, options.imageBytes)));
+    return grown;
+  };
 
   const worker = async (): Promise<void> => {
     while (next < count) {
@@ -949,7 +997,7 @@ export async function generateCorpus(options: CorpusOptions): Promise<CorpusStat
       const data = Buffer.from(doc.text, 'utf8');
       totalBytes += data.length;
       await writeFile(path.join(outDir, doc.relativePath), data);
-      if (doc.image) await writeFile(path.join(outDir, doc.image.relativePath), doc.image.bytes);
+      if (doc.image) await writeFile(path.join(outDir, doc.image.relativePath), padded(doc.image.bytes));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(count, 1)) }, worker));
@@ -992,13 +1040,14 @@ async function main(argv: readonly string[]): Promise<void> {
       seed: { type: 'string' },
       topics: { type: 'string' },
       concurrency: { type: 'string' },
+      'image-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'Usage: npx tsx scripts/generate-corpus.ts --count N --out DIR [--seed 42] [--topics 150] [--concurrency 64]\n',
+      'Usage: npx tsx scripts/generate-corpus.ts --count N --out DIR [--seed 42] [--topics 150] [--concurrency 64] [--image-bytes N]\n',
     );
     return;
   }
@@ -1009,6 +1058,7 @@ async function main(argv: readonly string[]): Promise<void> {
     seed: integerFlag(values.seed, 'seed', DEFAULT_SEED),
     topics: integerFlag(values.topics, 'topics', DEFAULT_TOPICS),
     concurrency: integerFlag(values.concurrency, 'concurrency', 64),
+    ...(values['image-bytes'] === undefined ? {} : { imageBytes: integerFlag(values['image-bytes'], 'image-bytes', undefined) }),
   };
   const started = performance.now();
   const stats = await generateCorpus(options);

@@ -10,10 +10,13 @@ import type { FeedDocument } from '../../src/content/document.ts';
 import { sanitizeContent } from '../../src/content/sanitize.ts';
 import { featuredImageHtml } from '../../src/feeds/item-content.ts';
 import { loadCatalogFromDir } from '../../src/ingest/load-dir.ts';
-import { collectStaticFiles } from '../../src/ingest/media.ts';
+import { collectStaticFiles, openImage } from '../../src/ingest/media.ts';
 import { ContentStore } from '../../src/ingest/content-store.ts';
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { generateDocumentText, paddedImage } from '../../scripts/generate-corpus.ts';
 import type { LiveCatalog } from '../../src/publish/live-catalog.ts';
 import { icoFromPng, DEFAULT_SITE_ICON, bytesEtag } from '../../src/publish/static-files.ts';
 import { renderHeadersFile } from '../../src/http/headers-file.ts';
@@ -210,6 +213,72 @@ describe('static files for builds and exports', () => {
     });
     for (const path of ['/media/2024/photo.jpeg', '/favicon.ico', '/rss.xml', '/topic/imaging/atom.xml', '/']) {
       expect(matching(path).filter((rule) => rule.includes('Cache-Control:')).length, path).toBe(1);
+    }
+  });
+});
+
+describe('featured images of a real size (generate-corpus --image-bytes, for the bench)', () => {
+  const placeholders = (): { jpeg: Uint8Array; png: Uint8Array } => {
+    const found: { jpeg?: Uint8Array; png?: Uint8Array } = {};
+    for (let index = 0; found.jpeg === undefined || found.png === undefined; index += 1) {
+      const image = generateDocumentText(index).image;
+      if (image?.relativePath.endsWith('.jpeg')) found.jpeg ??= image.bytes;
+      if (image?.relativePath.endsWith('.png')) found.png ??= image.bytes;
+    }
+    return { jpeg: found.jpeg, png: found.png };
+  };
+
+  /** Every chunk of a PNG, each CRC checked as a strict decoder checks it. */
+  function pngChunks(bytes: Uint8Array): string[] {
+    const buffer = Buffer.from(bytes);
+    const types: string[] = [];
+    for (let at = 8; at < buffer.byteLength; ) {
+      const length = buffer.readUInt32BE(at);
+      const typed = buffer.subarray(at + 4, at + 8 + length);
+      expect(buffer.readUInt32BE(at + 8 + length), `CRC of ${typed.subarray(0, 4).toString('latin1')}`).toBe(crc32(typed));
+      types.push(typed.subarray(0, 4).toString('latin1'));
+      at += 12 + length;
+    }
+    return types;
+  }
+
+  /** The markers of a JPEG up to its frame header, each segment's length walked as a decoder walks it. */
+  function jpegMarkersToFrame(bytes: Uint8Array): number[] {
+    const buffer = Buffer.from(bytes);
+    const markers: number[] = [];
+    for (let at = 2; at < buffer.byteLength; ) {
+      expect(buffer[at]).toBe(0xff);
+      const marker = buffer[at + 1]!;
+      markers.push(marker);
+      if (marker === 0xc0 || marker === 0xc2) break;
+      at += 2 + buffer.readUInt16BE(at + 2);
+    }
+    return markers;
+  }
+
+  it('keeps the type, pixels and structure the media check reads, at the asked length', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topic-feeds-padded-'));
+    try {
+      const { jpeg, png } = placeholders();
+      for (const [name, image] of [['photo.jpeg', jpeg], ['chart.png', png]] as const) {
+        writeFileSync(join(dir, `small-${name}`), image);
+        const padded = paddedImage(image, 200_000);
+        expect(padded.byteLength, name).toBeGreaterThanOrEqual(200_000);
+        expect(padded.byteLength, name).toBeLessThan(200_004);
+        writeFileSync(join(dir, name), padded);
+        const small = openImage(dir, `small-${name}`, 5 * 1024 * 1024);
+        const big = openImage(dir, name, 5 * 1024 * 1024);
+        expect(small.ok && big.ok, name).toBe(true);
+        if (small.ok && big.ok) expect({ ...big, bytes: 0, modifiedMs: 0, ino: 0 }).toEqual({ ...small, bytes: 0, modifiedMs: 0, ino: 0 });
+      }
+      expect(pngChunks(paddedImage(png, 200_000))).toEqual(['IHDR', 'tEXt', ...pngChunks(png).slice(1)]);
+      // Comment segments (0xFE) before the placeholder's own markers, up to its frame header.
+      const markers = jpegMarkersToFrame(paddedImage(jpeg, 200_000));
+      expect(markers.filter((marker) => marker === 0xfe)).toHaveLength(4);
+      expect(markers.filter((marker) => marker !== 0xfe)).toEqual(jpegMarkersToFrame(jpeg));
+      expect(paddedImage(jpeg, 10)).toBe(jpeg);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
