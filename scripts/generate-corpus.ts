@@ -67,10 +67,11 @@ const PLACEHOLDER_IMAGES = {
 } as const;
 
 /**
- * `image` (a placeholder) grown to `size` bytes (a few more when it is only a few bytes short) with data a decoder skips: JPEG comment segments
- * after the start marker, or one PNG text chunk after the header. The pixels, type and size a
- * reader measures stay the same; only the byte length changes (the memory and disk cost of real
- * featured images, which the placeholders hide). Smaller sizes give the image as it is.
+ * `image` (a placeholder) grown to `size` bytes (a few more when it is only a few bytes short)
+ * with data a decoder skips: JPEG comment segments after the start marker, or one PNG text chunk
+ * after the header. The pixels, type and size a reader measures stay the same; only the byte
+ * length changes (the memory and disk cost of real featured images, which the placeholders
+ * hide). Smaller sizes give the image as it is.
  */
 export function paddedImage(image: Uint8Array, size: number): Uint8Array {
   const missing = size - image.byteLength;
