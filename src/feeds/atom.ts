@@ -4,7 +4,7 @@ import { looksLikeMarkup, plainTextToHtml } from './html-text.ts';
 import type { FeedView } from './model.ts';
 import { itemContentHtml } from './item-content.ts';
 import type { ByteParts } from './bytes.ts';
-import { el, renderXmlDocument, renderXmlDocumentBytes, renderXmlDocumentParts } from './xml.ts';
+import { el, renderXmlDocument, renderXmlDocumentParts } from './xml.ts';
 import { xmlItem } from './fragments.ts';
 import type { XmlElement, XmlFragment } from './xml.ts';
 
@@ -69,15 +69,7 @@ export function renderAtom(view: FeedView): string {
   return renderXmlDocument(atomTree(view, false));
 }
 
-/**
- * `utf8(renderAtom(view))`, with each entry laid in from the view's fragment
- * cache (rendered once per document) when it has one.
- */
-export function renderAtomBytes(view: FeedView): Uint8Array<ArrayBuffer> {
-  return renderXmlDocumentBytes(atomTree(view, true));
-}
-
-/** `renderAtomBytes` as parts: cached fragments not copied (the export writes them as they are). */
+/** `renderAtom`'s UTF-8 as parts: cached fragments not copied (the export writes them as they are). */
 export function renderAtomParts(view: FeedView): ByteParts {
   return renderXmlDocumentParts(atomTree(view, true));
 }

@@ -2,7 +2,7 @@ import type { FeedDocument } from '../content/document.ts';
 import { rfc3339 } from './dates.ts';
 import type { FeedView } from './model.ts';
 import { itemSettings } from './model.ts';
-import { asParts, encodeChunks, joinParts, utf8 } from './bytes.ts';
+import { asParts, encodeChunks, utf8 } from './bytes.ts';
 import type { ByteParts, Chunk } from './bytes.ts';
 import { itemContentHtml } from './item-content.ts';
 import { topicUrl } from './topic-url.ts';
@@ -189,18 +189,7 @@ export function renderJsonFeed(view: FeedView): string {
   return `${JSON.stringify(toJsonFeed(view), stripStrings, 2)}\n`;
 }
 
-/**
- * `utf8(renderJsonFeed(view))`. With a fragment cache in the view, each
- * item's text is made (and encoded) once, and the feed is laid around it,
- * byte for byte what one `JSON.stringify` prints.
- */
-export function renderJsonFeedBytes(view: FeedView): Uint8Array<ArrayBuffer> {
-  const fragments = view.fragments;
-  if (fragments === undefined || view.items.length === 0) return utf8(renderJsonFeed(view));
-  return joinParts(renderJsonFeedParts(view));
-}
-
-/** `renderJsonFeedBytes` as parts: cached item texts not copied. */
+/** `renderJsonFeed`'s UTF-8 as parts: cached item texts laid in as they are, not copied. */
 export function renderJsonFeedParts(view: FeedView): ByteParts {
   const fragments = view.fragments;
   if (fragments === undefined || view.items.length === 0) return asParts(utf8(renderJsonFeed(view)));

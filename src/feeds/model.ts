@@ -52,7 +52,7 @@ export interface FeedView {
   readonly history?: FeedHistory;
   /**
    * Where items already serialized are kept (src/feeds/fragments.ts): with
-   * one, the byte renderers (`FEED_BYTE_RENDERERS`) render each item once per
+   * one, the part renderers (`FEED_PART_RENDERERS`) render each item once per
    * format and lay it into every feed that shows it; without, every feed
    * renders its items. Same bytes either way; the string renderers always
    * render every item.

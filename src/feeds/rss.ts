@@ -5,7 +5,7 @@ import type { FeedView } from './model.ts';
 import { itemContentHtml } from './item-content.ts';
 import { topicUrl } from './topic-url.ts';
 import type { ByteParts } from './bytes.ts';
-import { el, renderXmlDocument, renderXmlDocumentBytes, renderXmlDocumentParts } from './xml.ts';
+import { el, renderXmlDocument, renderXmlDocumentParts } from './xml.ts';
 import { xmlItem } from './fragments.ts';
 import type { XmlElement, XmlFragment } from './xml.ts';
 
@@ -78,15 +78,7 @@ export function renderRss(view: FeedView): string {
   return renderXmlDocument(rssTree(view, false));
 }
 
-/**
- * `utf8(renderRss(view))`, with each item laid in from the view's fragment
- * cache (rendered once per document) when it has one.
- */
-export function renderRssBytes(view: FeedView): Uint8Array<ArrayBuffer> {
-  return renderXmlDocumentBytes(rssTree(view, true));
-}
-
-/** `renderRssBytes` as parts: cached fragments not copied (the export writes them as they are). */
+/** `renderRss`'s UTF-8 as parts: cached fragments not copied (the export writes them as they are). */
 export function renderRssParts(view: FeedView): ByteParts {
   return renderXmlDocumentParts(rssTree(view, true));
 }

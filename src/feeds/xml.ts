@@ -5,7 +5,7 @@
  * markup themselves. No CDATA anywhere: escaped text is always well-formed, so
  * there is no `]]>` splitting to get wrong.
  */
-import { encodeChunks, joinParts } from './bytes.ts';
+import { encodeChunks } from './bytes.ts';
 import type { ByteParts, Chunk } from './bytes.ts';
 
 /**
@@ -170,14 +170,9 @@ export function renderXmlDocument(root: XmlElement): string {
 }
 
 /**
- * The same document as bytes, `utf8(renderXmlDocument(root))`: fragments are
- * copied as they are, the lines between them encoded once.
+ * `renderXmlDocument`'s UTF-8 as parts: fragments laid in as they are (not
+ * copied), the lines between them encoded once.
  */
-export function renderXmlDocumentBytes(root: XmlElement): Uint8Array<ArrayBuffer> {
-  return joinParts(renderXmlDocumentParts(root));
-}
-
-/** `renderXmlDocumentBytes` as parts: the fragments themselves, not copied. */
 export function renderXmlDocumentParts(root: XmlElement): ByteParts {
   const out: SerializedLine[] = ['<?xml version="1.0" encoding="utf-8"?>'];
   serializeElement(root, '', out);

@@ -2,7 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedDocument } from '../content/document.ts';
 import { escapeXmlAttr as escapeHtml } from '../feeds/xml.ts';
-import { asParts, encodeChunks, joinParts, utf8 } from '../feeds/bytes.ts';
+import { asParts, encodeChunks, utf8 } from '../feeds/bytes.ts';
 import type { ByteParts, Chunk } from '../feeds/bytes.ts';
 import type { FeedFormat, FeedView } from '../feeds/model.ts';
 import type { TopicIndex, TopicSummary } from '../topics/topic-index.ts';
@@ -287,18 +287,7 @@ export function renderFeedPreview(site: SiteConfig, view: FeedView, format: Feed
 /** Where the items go in a preview laid around fragments; the escaper drops NUL, so no text can hold it. */
 const ITEMS_MARK = '\u0000items\u0000';
 
-/**
- * `utf8(renderFeedPreview(site, view, format))`, with each article laid in
- * from the view's fragment cache (made once per document, for every format's
- * preview and every feed that shows it) when it has one.
- */
-export function renderFeedPreviewBytes(site: SiteConfig, view: FeedView, format: FeedFormat): Uint8Array<ArrayBuffer> {
-  const fragments = view.fragments;
-  if (fragments === undefined || view.items.length === 0) return utf8(renderFeedPreview(site, view, format));
-  return joinParts(renderFeedPreviewParts(site, view, format));
-}
-
-/** `renderFeedPreviewBytes` as parts: cached articles not copied. */
+/** `renderFeedPreview`'s UTF-8 as parts: cached articles laid in as they are, not copied. */
 export function renderFeedPreviewParts(site: SiteConfig, view: FeedView, format: FeedFormat): ByteParts {
   const fragments = view.fragments;
   if (fragments === undefined || view.items.length === 0) return asParts(utf8(renderFeedPreview(site, view, format)));
