@@ -2,13 +2,15 @@
  * `npm run bench`: the performance tables of docs/performance.md, measured in one run.
  *
  *   npm run bench -- [--sizes 1000,10000,50000] [--duration 5] [--rounds 5] [--connections 50]
- *                    [--only start,throughput,update,export] [--cases '200,200 gzip,304'] [--json FILE]
+ *                    [--only start,throughput,update,export] [--cases '200,200 gzip,304,image 304'] [--json FILE]
  *                    [--image-bytes N]
  *
  * 1. Throughput and latency of a big topic's RSS (200, 200 gzip, 304) with the
  *    server pinned to core 0 and autocannon to core 1, against a plain
  *    node:http server sending the same bytes and headers from a Buffer, and
- *    against the Hono app alone (FAST_PATH=false).
+ *    against the Hono app alone (FAST_PATH=false). Then a reader revalidating
+ *    one of the topic's featured images (`image 304`), against node:http
+ *    answering that 304 from memory.
  * 2. Cold start and warm restart (disk cache) for each size: time to
  *    listening and to every fixed route rendered and compressed, peak RSS,
  *    and where the time went. With `start`, also a cold start of the same
@@ -57,7 +59,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '5' },
-    cases: { type: 'string', default: '200,200 gzip,304' },
+    cases: { type: 'string', default: '200,200 gzip,304,image 304' },
     only: { type: 'string', default: 'start,throughput,update,export' },
     json: { type: 'string' },
     // Featured images of this size instead of ~100-byte placeholders (a corpus of its own): real sites' images weigh on memory and disk.
@@ -394,7 +396,7 @@ async function measureFirstRequest(size: number, dir: string, cacheDir: string):
 
 interface ThroughputRow {
   readonly server: 'baseline' | 'fast path' | 'hono only';
-  readonly case: '200' | '200 gzip' | '304';
+  readonly case: '200' | '200 gzip' | '304' | 'image 304';
   /** The median run. */
   readonly result: LoadResult;
   /** Median over rounds of this server's rate / the baseline's rate in the same round. */
@@ -416,6 +418,11 @@ function cases(path: string, etag: string): [ThroughputRow['case'], Record<strin
   ];
 }
 
+/** A feed reader revalidating an image it shows (the images are served by the router, not the fast path). */
+function imageCases(_path: string, etag: string): [ThroughputRow['case'], Record<string, string>][] {
+  return [['image 304', { 'if-none-match': etag }]];
+}
+
 interface Target {
   readonly server: ThroughputRow['server'];
   readonly pid: number;
@@ -427,9 +434,9 @@ interface Target {
  * take turns, `rounds` times per case; the median run counts. Interleaving
  * keeps a burst of unrelated load on the machine from landing on one server.
  */
-async function loadAll(targets: readonly Target[], path: string, etag: string, rounds: number): Promise<ThroughputRow[]> {
+async function loadAll(targets: readonly Target[], path: string, etag: string, rounds: number, casesOf = cases): Promise<ThroughputRow[]> {
   const rows: ThroughputRow[] = [];
-  for (const [name, headers] of cases(path, etag).filter(([name]) => wantedCases.has(name))) {
+  for (const [name, headers] of casesOf(path, etag).filter(([name]) => wantedCases.has(name))) {
     const runs = new Map<ThroughputRow['server'], LoadResult[]>();
     const ratios = new Map<ThroughputRow['server'], number[]>();
     for (let round = 1; round <= rounds; round += 1) {
@@ -453,11 +460,34 @@ async function loadAll(targets: readonly Target[], path: string, etag: string, r
   return rows;
 }
 
-async function measureThroughput(dir: string, cacheDir: string, rounds: number): Promise<{ path: string; bytes: number; gzipBytes: number; rows: ThroughputRow[] }> {
+/** The reference server (bench-baseline.ts) for `spec`, pinned like ours; its process and port. */
+async function startBaseline(spec: BaselineSpec, specFile: string): Promise<{ process: ChildProcess; port: number }> {
+  writeFileSync(specFile, JSON.stringify(spec));
+  const command = canPin ? ['taskset', '-c', '0', ...NODE_TS] : NODE_TS;
+  const started = spawn(command[0]!, [...command.slice(1), 'scripts/bench-baseline.ts', specFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((done) => {
+    started.stdout?.on('data', (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString('utf8'));
+      if (match) done(Number(match[1]));
+    });
+  });
+  return { process: started, port };
+}
+
+interface ThroughputMeasure {
+  readonly path: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  /** The featured image of the `image 304` case, and its size. */
+  readonly image?: { readonly path: string; readonly bytes: number };
+  readonly rows: ThroughputRow[];
+}
+
+async function measureThroughput(dir: string, cacheDir: string, rounds: number): Promise<ThroughputMeasure> {
   const fast = new ServerProcess({ CONTENT_DIR: dir, CACHE_DIR: cacheDir }, 0);
   const hono = new ServerProcess({ CONTENT_DIR: dir, CACHE_DIR: cacheDir, FAST_PATH: 'false' }, 0);
   const specDir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
-  let baseline: ChildProcess | undefined;
+  const baselines: ChildProcess[] = [];
   try {
     // Compressed variants too: the gzip case measures serving them, not making them.
     await fast.waitFor('compressed');
@@ -478,26 +508,33 @@ async function measureThroughput(dir: string, cacheDir: string, rounds: number):
       gzip: { headers: ownHeaders(gzip), body: gzip.body.toString('base64') },
       notModified: ownHeaders(notModified),
     };
-    const specFile = join(specDir, 'spec.json');
-    writeFileSync(specFile, JSON.stringify(spec));
-    const command = canPin ? ['taskset', '-c', '0', ...NODE_TS] : NODE_TS;
-    const started = spawn(command[0]!, [...command.slice(1), 'scripts/bench-baseline.ts', specFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    baseline = started;
-    const baselinePort = await new Promise<number>((done) => {
-      started.stdout?.on('data', (chunk: Buffer) => {
-        const match = /listening (\d+)/.exec(chunk.toString('utf8'));
-        if (match) done(Number(match[1]));
-      });
-    });
+    const baseline = await startBaseline(spec, join(specDir, 'spec.json'));
+    baselines.push(baseline.process);
     const targets: Target[] = [
-      { server: 'baseline', pid: started.pid ?? 0, port: baselinePort },
+      { server: 'baseline', pid: baseline.process.pid ?? 0, port: baseline.port },
       { server: 'fast path', pid: fast.pid, port },
       { server: 'hono only', pid: hono.pid, port: hono.port },
     ];
     const rows = await loadAll(targets, path, etag, rounds);
-    return { path, bytes: identity.body.length, gzipBytes: gzip.body.length, rows };
+    if (!wantedCases.has('image 304')) return { path, bytes: identity.body.length, gzipBytes: gzip.body.length, rows };
+
+    // The feed's first enclosure: an image the reader shows, revalidated as a reader does.
+    const imagePath = new RegExp(`<enclosure url="${SITE_URL.replaceAll('.', '\\.')}(/media/[^"]+)"`).exec(identity.body.toString('utf8'))?.[1];
+    if (imagePath === undefined) throw new Error(`${path} has no local image: no image 304 case`);
+    const image = await fetchRaw(port, imagePath);
+    const imageEtag = header(image, 'etag') ?? '';
+    const imageNotModified = await fetchRaw(port, imagePath, { 'if-none-match': imageEtag });
+    if (image.status !== 200 || imageNotModified.status !== 304 || (await fetchRaw(hono.port, imagePath, { 'if-none-match': imageEtag })).status !== 304) {
+      throw new Error(`${imagePath}: the servers did not send the image and its 304`);
+    }
+    const asIs = { headers: ownHeaders(image), body: image.body.toString('base64') };
+    const imageBaseline = await startBaseline({ path: imagePath, etag: imageEtag, identity: asIs, gzip: asIs, notModified: ownHeaders(imageNotModified) }, join(specDir, 'image.json'));
+    baselines.push(imageBaseline.process);
+    const imageTargets: Target[] = [{ server: 'baseline', pid: imageBaseline.process.pid ?? 0, port: imageBaseline.port }, ...targets.slice(1)];
+    rows.push(...(await loadAll(imageTargets, imagePath, imageEtag, rounds, imageCases)));
+    return { path, bytes: identity.body.length, gzipBytes: gzip.body.length, image: { path: imagePath, bytes: image.body.length }, rows };
   } finally {
-    baseline?.kill('SIGTERM');
+    for (const baseline of baselines) baseline.kill('SIGTERM');
     await fast.stop();
     await hono.stop();
     rmSync(specDir, { recursive: true, force: true });
@@ -845,7 +882,7 @@ async function main(): Promise<void> {
       results.throughput = measured;
       const base = (name: string): number => measured.rows.find((r) => r.server === 'baseline' && r.case === name)?.result.requestsPerSecond ?? Number.NaN;
       report.push(
-        `### Throughput: \`${measured.path}\` (${(measured.bytes / 1024).toFixed(0)} KiB, gzip ${(measured.gzipBytes / 1024).toFixed(0)} KiB), ${connections} connections, median of ${flags.rounds} interleaved ${duration} s runs${canPin ? ', servers on core 0, load on core 1' : ''}`,
+        `### Throughput: \`${measured.path}\` (${(measured.bytes / 1024).toFixed(0)} KiB, gzip ${(measured.gzipBytes / 1024).toFixed(0)} KiB)${measured.image ? ` and its first image \`${measured.image.path}\` (${(measured.image.bytes / 1024).toFixed(0)} KiB)` : ''}, ${connections} connections, median of ${flags.rounds} interleaved ${duration} s runs${canPin ? ', servers on core 0, load on core 1' : ''}`,
         '',
         table(
           ['server', 'request', 'req/s (median run)', 'x baseline (median of per-round ratios)', 'p50', 'p99', 'statuses'],
@@ -864,6 +901,8 @@ async function main(): Promise<void> {
       const ratio = (name: string): number => measured.rows.find((r) => r.server === 'fast path' && r.case === name)?.ratio ?? Number.NaN;
       targets.push(['Topic feed 200 req/s', '>= 0.85x baseline', `${ratio('200').toFixed(2)}x (gzip ${ratio('200 gzip').toFixed(2)}x)`, ratio('200') >= 0.85]);
       targets.push(['304 req/s', '>= 0.75x baseline', `${ratio('304').toFixed(2)}x`, ratio('304') >= 0.75]);
+      // No target: an image goes through the router (FAST_PATH does not serve images); reported so a regression shows.
+      if (measured.image) targets.push(['Image 304 req/s (router)', '-', `${ratio('image 304').toFixed(2)}x`, undefined]);
     }
 
     if (only.has('update')) {

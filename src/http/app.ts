@@ -158,7 +158,10 @@ export function createApp(options: AppOptions): Hono {
   /** One handler per route of the table; `next()` passes a path the route does not serve on to the 404. */
   /** An image or the icon: validators and bytes from the catalog's static files, or a 404. */
   async function serveFile(c: Context, path: string): Promise<Response> {
-    const representation = await catalog(c).staticFile(path);
+    const request = c.req.raw;
+    const conditional = { ifNoneMatch: request.headers.get('If-None-Match'), ifModifiedSince: request.headers.get('If-Modified-Since') };
+    // A revalidation or a HEAD needs the validators only: an image then costs a stat, not a read (media.ts).
+    const representation = await catalog(c).staticFile(path, (validators) => request.method === 'HEAD' || isNotModified(conditional, validators));
     return representation ? respondWith(c.req.raw, representation, 'file') : notFound();
   }
 

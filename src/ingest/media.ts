@@ -10,7 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import type { SiteConfig } from '../config/config.ts';
@@ -24,9 +26,11 @@ import { MEDIA_CACHE_CONTROL } from '../publish/cache-policy.ts';
 import type { Representation } from '../publish/representation.ts';
 import { mediaPath, pathOf } from '../publish/routes.ts';
 import type { SiteIcon, StaticFileEntry, StaticFileRequest, StaticFileSource } from '../publish/static-files.ts';
-import { DEFAULT_SITE_ICON, bytesRepresentation, etagOfSha256, iconRepresentations } from '../publish/static-files.ts';
+import { DEFAULT_SITE_ICON, etagOfSha256, iconRepresentations } from '../publish/static-files.ts';
+import { httpDate } from '../topics/validators.ts';
 import { withFields } from './cached-fields.ts';
 import { ImageMemo, imagePath } from './image-memo.ts';
+import { RACY_MARGIN_MS, knownByStat } from './parse-tasks.ts';
 
 type ImageSizeModule = typeof import('image-size');
 let imageSizeModule: ImageSizeModule | undefined;
@@ -239,11 +243,17 @@ export function loadSiteIcon(site: SiteConfig): SiteIcon {
 
 /**
  * Static files on the Node server: the icon from memory, a local image read
- * (and checked again) on each request, so the bytes and the ETag always agree
- * with the file on disk. Which images exist at all is the catalog's decision.
+ * (and checked again) for each 200, so the bytes and the ETag always agree
+ * with the file on disk. A revalidation (or a HEAD) of an image whose stat
+ * shows the device, inode, size, mtime and ctime of the last full read is
+ * answered from that read's validators, without resolving, opening or
+ * reading the file (a 200 KB image cost all three and a SHA-256 per 304).
+ * Which images exist at all is the catalog's decision.
  */
 export class NodeStaticFiles implements StaticFileSource {
   private readonly icons: { readonly ico: Representation; readonly png: Representation };
+  /** The last full read of each image, by its path in the content folder; only the catalog's images are ever asked for. */
+  readonly #served = new Map<string, ServedImage>();
 
   constructor(
     private readonly root: string,
@@ -256,14 +266,75 @@ export class NodeStaticFiles implements StaticFileSource {
   async get(request: StaticFileRequest): Promise<Representation | undefined> {
     if (request.path === pathOf('favicon')) return this.icons.ico;
     if (request.path === pathOf('appleTouchIcon')) return this.icons.png;
-    if (request.file === undefined) return undefined;
-    const image = await readImage(this.root, request.file, this.site.maxImageBytes);
-    return image && bytesRepresentation(image.data, image.mimeType, image.modifiedMs, MEDIA_CACHE_CONTROL);
+    const file = request.file;
+    if (file === undefined) return undefined;
+    const known = this.#served.get(file);
+    if (known !== undefined && request.answeredByValidators !== undefined) {
+      // One stat, following links as an open would: the same device and inode is the file that
+      // was checked in full (inside the content folder, a served image), and the same ctime says
+      // nothing wrote to it since.
+      let info: Stats | undefined;
+      try {
+        info = await stat(imagePath(this.root, file));
+      } catch {
+        info = undefined;
+      }
+      if (info !== undefined && sameServedFile(known, info)) {
+        const validators = { etag: known.etag, lastModifiedMs: info.mtimeMs, lastModified: httpDate(info.mtimeMs) };
+        if (request.answeredByValidators(validators)) {
+          // Never asked for in a 304 or a HEAD; read and checked in full if it is.
+          const maxBytes = this.site.maxImageBytes;
+          const body = async (): Promise<ReadableStream<Uint8Array> | null> => {
+            const image = await readImage(this.root, file, maxBytes);
+            return image === undefined ? null : new Blob([image.data]).stream();
+          };
+          return { ...validators, contentType: known.mimeType, cacheControl: MEDIA_CACHE_CONTROL, body };
+        }
+      }
+    }
+    this.#served.delete(file);
+    const opened = await openServedImage(this.root, file, this.site.maxImageBytes);
+    if (opened === undefined) return undefined;
+    const { handle, info } = opened;
+    try {
+      const checkedMs = Date.now();
+      const image = await readOpenedImage(file, handle, info);
+      if (image === undefined) return undefined;
+      const etag = imageEtag(image.data);
+      this.#served.set(file, { dev: info.dev, ino: info.ino, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, checkedMs, etag, mimeType: image.mimeType });
+      // Oldest first: a bound for a site whose images keep changing names.
+      if (this.#served.size > SERVED_IMAGES_KEPT) this.#served.delete(this.#served.keys().next().value!);
+      const data = image.data;
+      return { etag, lastModifiedMs: info.mtimeMs, lastModified: httpDate(info.mtimeMs), contentType: image.mimeType, cacheControl: MEDIA_CACHE_CONTROL, body: () => data };
+    } finally {
+      await handle.close();
+    }
   }
 }
 
-/** `openImage` with non-blocking reads, for requests. */
-async function readImage(root: string, file: string, maxBytes: number): Promise<{ data: Uint8Array<ArrayBuffer>; mimeType: string; modifiedMs: number } | undefined> {
+/** Images whose last full read `NodeStaticFiles` keeps (about 150 bytes each). */
+const SERVED_IMAGES_KEPT = 100_000;
+
+/** What a request's full read of an image found, and the identity of the file it read. */
+interface ServedImage {
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  /** When that read began: a change within the racy margin after it may leave the stat unchanged. */
+  readonly checkedMs: number;
+  readonly etag: string;
+  readonly mimeType: string;
+}
+
+/** Whether a stat shows the file read then: the same identity, and a change time the read came well after (parse-tasks.ts `knownByStat`). */
+function sameServedFile(known: ServedImage, info: Stats): boolean {
+  return known.dev === info.dev && known.ino === info.ino && known.ctimeMs === info.ctimeMs && knownByStat({ size: known.size, mtimeMs: known.mtimeMs, hash: '', checkedMs: known.checkedMs }, info.size, info.mtimeMs) && info.ctimeMs < known.checkedMs - RACY_MARGIN_MS;
+}
+
+/** The image `file` opened where it really is, if that is inside the content folder and a regular file within `maxBytes`; the caller closes it. */
+async function openServedImage(root: string, file: string, maxBytes: number): Promise<{ real: string; handle: FileHandle; info: Stats } | undefined> {
   let rootReal: string;
   let real: string;
   try {
@@ -281,7 +352,17 @@ async function readImage(root: string, file: string, maxBytes: number): Promise<
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile() || info.size > maxBytes) return undefined;
+    if (info.isFile() && info.size <= maxBytes) return { real, handle, info };
+  } catch {
+    // closed below
+  }
+  await handle.close();
+  return undefined;
+}
+
+/** The whole bytes of an opened image and their type, if they are a served image of the type its name says. */
+async function readOpenedImage(file: string, handle: FileHandle, info: Stats): Promise<{ data: Uint8Array<ArrayBuffer>; mimeType: string } | undefined> {
+  try {
     const data = new Uint8Array(info.size);
     let done = 0;
     while (done < data.byteLength) {
@@ -290,11 +371,20 @@ async function readImage(root: string, file: string, maxBytes: number): Promise<
       done += bytesRead;
     }
     const facts = describe(file, data);
-    return facts?.ok ? { data, mimeType: facts.mimeType, modifiedMs: info.mtimeMs } : undefined;
+    return facts?.ok ? { data, mimeType: facts.mimeType } : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** `openImage` with non-blocking reads, for requests. */
+async function readImage(root: string, file: string, maxBytes: number): Promise<{ data: Uint8Array<ArrayBuffer>; mimeType: string } | undefined> {
+  const opened = await openServedImage(root, file, maxBytes);
+  if (opened === undefined) return undefined;
+  try {
+    return await readOpenedImage(file, opened.handle, opened.info);
   } finally {
-    await handle.close();
+    await opened.handle.close();
   }
 }
 

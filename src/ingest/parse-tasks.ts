@@ -41,7 +41,7 @@ export interface FileStamp {
  * A file that was already this old when it was hashed gets a newer mtime
  * from any later write, even on filesystems with 2-second timestamps (FAT).
  */
-const RACY_MARGIN_MS = 3000;
+export const RACY_MARGIN_MS = 3000;
 
 /**
  * True when a stat proves the file unchanged since `known` was taken: same

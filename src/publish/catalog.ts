@@ -1,6 +1,7 @@
 import type { SiteConfig } from '../config/config.ts';
 import type { FeedFormat } from '../feeds/model.ts';
 import type { ArchivedScope, FeedScope } from '../topics/scope.ts';
+import type { Validators } from '../topics/validators.ts';
 import type { Representation } from './representation.ts';
 
 export interface HealthReport {
@@ -56,7 +57,7 @@ export interface Catalog {
   /**
    * A static file by URL path (src/publish/static-files.ts): the site icon,
    * or an image some served document shows (under MEDIA_PATH); undefined
-   * for anything else.
+   * for anything else. `answeredByValidators`: see StaticFileRequest.
    */
-  staticFile(path: string): Promise<Representation | undefined> | Representation | undefined;
+  staticFile(path: string, answeredByValidators?: (validators: Validators) => boolean): Promise<Representation | undefined> | Representation | undefined;
 }

@@ -13,6 +13,7 @@ import { archivePath, archiveUrls, feedPath, feedUrls, pathOf, sourcePagePath, t
 import type { SourceGroup } from '../topics/sources.ts';
 import { groupBySource, matchTopics } from '../topics/sources.ts';
 import { contentValidators, documentFingerprint, windowDigest, windowValidators } from '../topics/validators.ts';
+import type { Validators } from '../topics/validators.ts';
 import { archivePageCount, archivePageItems, isSealedPage } from './archive.ts';
 import { IMMUTABLE_CACHE_CONTROL, feedCacheControl } from './cache-policy.ts';
 import { buildFeedView } from './feed-view.ts';
@@ -148,7 +149,7 @@ export class LiveCatalog implements Catalog {
   /** Content-folder paths of the local images that served documents show: the only media served. */
   private mediaFiles: Set<string> | undefined;
 
-  staticFile(path: string): ReturnType<Catalog['staticFile']> {
+  staticFile(path: string, answeredByValidators?: (validators: Validators) => boolean): ReturnType<Catalog['staticFile']> {
     if (path === pathOf('favicon') || path === pathOf('appleTouchIcon')) {
       if (this.files) return this.files.get({ path });
       const icons = iconRepresentations(DEFAULT_SITE_ICON);
@@ -160,7 +161,7 @@ export class LiveCatalog implements Catalog {
       this.mediaFiles = new Set();
       for (const document of this.index.all) if (document.image?.file !== undefined) this.mediaFiles.add(document.image.file);
     }
-    return this.mediaFiles.has(file) ? this.files.get({ path: mediaPath(file), file }) : undefined;
+    return this.mediaFiles.has(file) ? this.files.get({ path: mediaPath(file), file, ...(answeredByValidators && { answeredByValidators }) }) : undefined;
   }
 
   hasTopic(slug: string): boolean {

@@ -7,6 +7,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { httpDate } from '../topics/validators.ts';
+import type { Validators } from '../topics/validators.ts';
 import { ICON_CACHE_CONTROL } from './cache-policy.ts';
 import type { Representation } from './representation.ts';
 
@@ -17,6 +18,11 @@ export const ICO_TYPE = 'image/x-icon';
 export interface StaticFileRequest {
   readonly path: string;
   readonly file?: string;
+  /**
+   * True when the response under these validators needs no body (the request's 304, or a HEAD):
+   * a source that can prove its validators without the bytes (media.ts) may then skip reading them.
+   */
+  readonly answeredByValidators?: (validators: Validators) => boolean;
 }
 
 /** Bytes and validators of static files, by canonical URL path; undefined when there is no such file. */
