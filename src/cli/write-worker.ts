@@ -14,9 +14,14 @@ export interface WriteRequest {
   readonly bytes: Uint8Array | ByteParts;
   readonly etag: string;
   readonly check: FileCheck;
+  /** `bytes` is a view on a buffer handed over (transferred) to be handed back with the response. */
+  readonly lent?: true;
 }
 
-export type WriteResponse = { readonly id: number; readonly placed: Placed } | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
+export type WriteResponse = ({ readonly id: number; readonly placed: Placed } | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } }) & {
+  /** The buffer the request lent, handed back. */
+  readonly lent?: ArrayBuffer;
+};
 
 const made = new Set<string>();
 const port = parentPort;
@@ -29,5 +34,8 @@ port.on('message', (request: WriteRequest) => {
     const { message, code } = error as NodeJS.ErrnoException;
     response = { id: request.id, error: { message: String(message ?? error), ...(typeof code === 'string' && { code }) } };
   }
-  port.postMessage(response);
+  if (request.lent && request.bytes instanceof Uint8Array) {
+    const buffer = request.bytes.buffer as ArrayBuffer;
+    port.postMessage({ ...response, lent: buffer }, [buffer]);
+  } else port.postMessage(response);
 });

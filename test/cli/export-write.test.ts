@@ -103,4 +103,29 @@ describe('the write thread', () => {
     }
     await expect(thread.place(out, 'late.xml', new Uint8Array(1), '"4"', FRESH)).rejects.toThrow('closed');
   });
+
+  it('lays pages into buffers it lends the thread and gets back: each file exactly its page, the parts left whole for the next page', async () => {
+    const thread = new WriteThread();
+    const encoder = new TextEncoder();
+    // A fragment shared by pages (as item fragments are): lending must not take it away.
+    const shared = encoder.encode('<item>shared</item>');
+    const page = (text: string) => ({ parts: [encoder.encode(text), shared], byteLength: encoder.encode(text).byteLength + shared.byteLength });
+    try {
+      // Big pages first, then small ones into the same (reused) buffers: no byte of a bigger page may follow a smaller one.
+      const sizes = [300_000, 5, 120_000, 0, 1, 300_001, 7];
+      for (let round = 0; round < 3; round += 1) {
+        const placed = await Promise.all(sizes.map((size, i) => thread.place(out, `p/${round}-${i}.xml`, page('x'.repeat(size)), `"${i}"`, FRESH)));
+        for (const [i, size] of sizes.entries()) {
+          const expected = Buffer.concat([Buffer.from('x'.repeat(size)), Buffer.from(shared)]);
+          const written = readFileSync(join(out, 'p', `${round}-${i}.xml`));
+          expect(written.equals(expected), `${round}-${i}`).toBe(true);
+          expect(placed[i]!.record.size).toBe(expected.byteLength);
+          expect(placed[i]!.record.sha1).toBe(sha1(expected));
+        }
+      }
+      expect(new TextDecoder().decode(shared)).toBe('<item>shared</item>');
+    } finally {
+      await thread.close();
+    }
+  });
 });
