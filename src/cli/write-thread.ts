@@ -3,8 +3,9 @@
  * renders the next pages while this one hashes each file and makes its five
  * file-system calls (open, write, stat, close, rename). At 50k documents that
  * was 20 s of the main thread's time for 54k files as promises (SHA-1 of
- * 3.5 GB included). The bytes are copied to the thread (item fragments are
- * shared by pages, so they cannot be transferred).
+ * 3.5 GB included). Item fragments are shared by pages, so they cannot be
+ * handed over themselves: a page is laid into a buffer lent to the thread,
+ * which hands it back once written; other bytes (images) are copied.
  */
 import type { Worker } from 'node:worker_threads';
 import type { ByteParts } from '../feeds/bytes.ts';

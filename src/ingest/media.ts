@@ -334,7 +334,7 @@ function sameServedFile(known: ServedImage, info: Stats): boolean {
 }
 
 /** The image `file` opened where it really is, if that is inside the content folder and a regular file within `maxBytes`; the caller closes it. */
-async function openServedImage(root: string, file: string, maxBytes: number): Promise<{ real: string; handle: FileHandle; info: Stats } | undefined> {
+async function openServedImage(root: string, file: string, maxBytes: number): Promise<{ handle: FileHandle; info: Stats } | undefined> {
   let rootReal: string;
   let real: string;
   try {
@@ -352,7 +352,7 @@ async function openServedImage(root: string, file: string, maxBytes: number): Pr
   }
   try {
     const info = await handle.stat();
-    if (info.isFile() && info.size <= maxBytes) return { real, handle, info };
+    if (info.isFile() && info.size <= maxBytes) return { handle, info };
   } catch {
     // closed below
   }
