@@ -64,7 +64,13 @@ export async function respondWith(request: Request, representation: Representati
     delete headers['Content-Type'];
     return new Response(null, { status: 304, headers });
   }
-  return new Response(request.method === 'HEAD' ? null : await representation.body(), { status: 200, headers });
+  if (request.method === 'HEAD') {
+    // The fields a GET would send (RFC 9110 §9.3.2): link checkers and enclosure checks read the length.
+    const length = representation.byteLength?.();
+    if (length !== undefined) headers['Content-Length'] = String(length);
+    return new Response(null, { status: 200, headers });
+  }
+  return new Response(await representation.body(), { status: 200, headers });
 }
 
 /** WebSub discovery (the hub and the canonical self URL) as an HTTP Link header. */

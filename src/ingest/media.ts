@@ -288,7 +288,8 @@ export class NodeStaticFiles implements StaticFileSource {
             const image = await readImage(this.root, file, maxBytes);
             return image === undefined ? null : new Blob([image.data]).stream();
           };
-          return { ...validators, contentType: known.mimeType, cacheControl: MEDIA_CACHE_CONTROL, body };
+          const size = info.size;
+          return { ...validators, contentType: known.mimeType, cacheControl: MEDIA_CACHE_CONTROL, body, byteLength: () => size };
         }
       }
     }
@@ -305,7 +306,7 @@ export class NodeStaticFiles implements StaticFileSource {
       // Oldest first: a bound for a site whose images keep changing names.
       if (this.#served.size > SERVED_IMAGES_KEPT) this.#served.delete(this.#served.keys().next().value!);
       const data = image.data;
-      return { etag, lastModifiedMs: info.mtimeMs, lastModified: httpDate(info.mtimeMs), contentType: image.mimeType, cacheControl: MEDIA_CACHE_CONTROL, body: () => data };
+      return { etag, lastModifiedMs: info.mtimeMs, lastModified: httpDate(info.mtimeMs), contentType: image.mimeType, cacheControl: MEDIA_CACHE_CONTROL, body: () => data, byteLength: () => data.byteLength };
     } finally {
       await handle.close();
     }

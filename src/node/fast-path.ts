@@ -83,7 +83,7 @@ export function resolveRoute(catalog: LiveCatalog, path: string): FastRoute | un
   }
 }
 
-/** One encoding of a slot: its bytes and the exact header lists for 200, HEAD and 304. */
+/** One encoding of a slot: its bytes and the exact header lists for 200, HEAD (the 200's, Content-Length included: RFC 9110 §9.3.2) and 304. */
 export interface Variant {
   readonly etag: string;
   readonly body: Buffer;
@@ -99,8 +99,8 @@ function flat(headers: Readonly<Record<string, string>>, omit?: string): string[
 }
 
 function variantOf(headers: Readonly<Record<string, string>>, body: Buffer): Variant {
-  const head = flat(headers);
-  return { etag: headers.ETag ?? '', body, ok: [...head, 'Content-Length', String(body.byteLength)], head, notModified: flat(headers, 'Content-Type') };
+  const ok = [...flat(headers), 'Content-Length', String(body.byteLength)];
+  return { etag: headers.ETag ?? '', body, ok, head: ok, notModified: flat(headers, 'Content-Type') };
 }
 
 /** The ETag of a content-coded variant: its own strong tag (RFC 9110 §8.8.3), `"<tag>-gz"` or `"<tag>-br"`. */

@@ -18,6 +18,12 @@ export interface Representation extends Validators {
    * representations rendered from fragments have it.
    */
   parts?(): ByteParts;
+  /**
+   * The body's length when it is known without fetching a stream (a lazy
+   * body is rendered and kept): what a HEAD sends as Content-Length, as a
+   * GET would (RFC 9110 §9.3.2). Absent when only a fetch would tell.
+   */
+  byteLength?(): number;
 }
 
 const encoder = new TextEncoder();
@@ -30,15 +36,8 @@ export function lazyBytes(
   render: () => Uint8Array<ArrayBuffer>,
 ): Representation & { body(): Uint8Array<ArrayBuffer> } {
   let bytes: Uint8Array<ArrayBuffer> | undefined;
-  return {
-    ...validators,
-    contentType,
-    cacheControl,
-    body() {
-      bytes ??= render();
-      return bytes;
-    },
-  };
+  const body = (): Uint8Array<ArrayBuffer> => (bytes ??= render());
+  return { ...validators, contentType, cacheControl, body, byteLength: () => body().byteLength };
 }
 
 /** `lazyBytes` for a renderer that gives text. */

@@ -66,6 +66,7 @@ export function bytesRepresentation(bytes: Uint8Array<ArrayBuffer>, contentType:
     contentType,
     cacheControl,
     body: () => bytes,
+    byteLength: () => bytes.byteLength,
   };
 }
 

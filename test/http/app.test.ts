@@ -48,7 +48,7 @@ describe('routes', () => {
     expect(res.headers.get('last-modified')).toBe('Fri, 05 Jan 2024 09:00:00 GMT');
   });
 
-  it.each(FEEDS)('HEAD %s has the GET headers and no body', async (path) => {
+  it.each(FEEDS)('HEAD %s has the GET headers, the GET body’s Content-Length, and no body', async (path) => {
     const app = appFor();
     const get = await app.request(path);
     const head = await app.request(path, { method: 'HEAD' });
@@ -56,6 +56,7 @@ describe('routes', () => {
     for (const name of ['content-type', 'etag', 'last-modified', 'cache-control', 'vary']) {
       expect(head.headers.get(name)).toBe(get.headers.get(name));
     }
+    expect(head.headers.get('content-length')).toBe(String((await get.arrayBuffer()).byteLength));
     expect(await head.text()).toBe('');
   });
 

@@ -51,6 +51,8 @@ describe('revalidating an image on Node', () => {
     expect(again!.etag).toBe(first!.etag);
     expect(again!.lastModified).toBe(first!.lastModified);
     expect(again!.contentType).toBe('image/png');
+    // What a HEAD sends as Content-Length, from the stat.
+    expect(again!.byteLength?.()).toBe(FIXTURE_PNG.length);
     // Not read: its body would be read only if asked for, and then it is the file's bytes.
     const body = again!.body();
     expect(body).toBeInstanceOf(Promise);

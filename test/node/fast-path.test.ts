@@ -103,7 +103,9 @@ describe('fast path == Hono app, over HTTP', () => {
     for (const path of fixedPaths()) {
       const get = await compare({ path, fast: true });
       expect(get.status).toBe(200);
-      await compare({ path, method: 'HEAD', fast: true });
+      const head = await compare({ path, method: 'HEAD', fast: true });
+      // What a GET would send (RFC 9110 §9.3.2), so a link checker or an enclosure check learns the size.
+      expect(head.headers['content-length'], path).toBe(String(get.body.length));
     }
   });
 
@@ -189,6 +191,7 @@ describe('precompressed variants', () => {
 
       const head = await httpRequest(fastPort, path, { method: 'HEAD', headers: { 'Accept-Encoding': coding } });
       expect(head.headers['content-encoding']).toBe(coding);
+      expect(head.headers['content-length']).toBe(String(res.body.length));
       expect(head.body.length).toBe(0);
 
       // Revalidation of a coded variant, and of the identity tag while asking for the coding: 304 with the variant's tag.

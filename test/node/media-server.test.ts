@@ -55,6 +55,8 @@ describe('images beside the documents', () => {
       const head = await httpRequest(server.port, path, { method: 'HEAD' });
       expect(head.status).toBe(200);
       expect(head.headers['etag']).toBe(response.headers['etag']);
+      expect(head.headers['content-length']).toBe(String(bytes.length));
+      expect(head.body.length).toBe(0);
     }
   });
 
