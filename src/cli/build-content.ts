@@ -26,6 +26,7 @@ import { collectStaticFiles } from '../ingest/media.ts';
 import { openImageMemo } from '../ingest/image-memo.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import { installNativeDigest } from '../node/native-digest.ts';
+import { installNativeUtf8 } from '../node/native-utf8.ts';
 
 export const DEFAULT_ASSETS_THRESHOLD = 1000;
 const SAVE_CACHE_AFTER_PARSED = 50;
@@ -103,6 +104,7 @@ async function writeAtomically(path: string, bytes: Uint8Array | string | BytePa
 
 export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
   installNativeDigest();
+  installNativeUtf8();
   const site = parseSiteConfig(options.env);
   const assetsDir = join(options.outDir, 'assets');
   const previous = await previousManifest(assetsDir);

@@ -32,6 +32,7 @@ import { ExportRefused, FileTable, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJ
 import { EXPORT_FRAGMENT_BUDGET, placeStaticFiles, skipTag, writeRoutes } from './export-write.ts';
 import { WriteThread } from './write-thread.ts';
 import { installNativeDigest } from '../node/native-digest.ts';
+import { installNativeUtf8 } from '../node/native-utf8.ts';
 
 export { ExportRefused, MANIFEST_FILE } from './export-state.ts';
 
@@ -125,6 +126,7 @@ async function previousFeeds(outDir: string): Promise<Readonly<Record<string, st
  */
 export async function exportSite(options: ExportOptions): Promise<ExportResult> {
   installNativeDigest();
+  installNativeUtf8();
   const started = performance.now();
   const site = parseSiteConfig(options.env);
   const outDir = options.outDir;

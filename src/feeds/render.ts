@@ -1,5 +1,5 @@
 import { renderAtom, renderAtomParts } from './atom.ts';
-import { asParts } from './bytes.ts';
+import { asParts, utf8 } from './bytes.ts';
 import type { ByteParts } from './bytes.ts';
 import { renderJsonFeed, renderJsonFeedParts } from './json-feed.ts';
 import type { FeedFormat, FeedView } from './model.ts';
@@ -29,7 +29,6 @@ export const FEED_PART_RENDERERS: Readonly<Record<FeedFormat, FeedPartsRenderer>
 };
 
 const BUILT_IN: Readonly<Record<FeedFormat, FeedRenderer>> = { ...FEED_RENDERERS };
-const encoder = new TextEncoder();
 
 /**
  * What catalogs call: the registry's renderer for `format`, as parts. For the
@@ -39,7 +38,7 @@ const encoder = new TextEncoder();
  */
 export function renderFeedParts(format: FeedFormat, view: FeedView): ByteParts {
   const renderer = FEED_RENDERERS[format];
-  return renderer === BUILT_IN[format] ? FEED_PART_RENDERERS[format](view) : asParts(encoder.encode(renderer(view)));
+  return renderer === BUILT_IN[format] ? FEED_PART_RENDERERS[format](view) : asParts(utf8(renderer(view)));
 }
 
 /** Specific media types (not text/xml), so browsers and readers pick the right handler. */

@@ -5,7 +5,7 @@
  * markup themselves. No CDATA anywhere: escaped text is always well-formed, so
  * there is no `]]>` splitting to get wrong.
  */
-import { encodeChunks } from './bytes.ts';
+import { encodeChunks, utf8 } from './bytes.ts';
 import type { ByteParts, Chunk } from './bytes.ts';
 
 /**
@@ -61,7 +61,6 @@ export type XmlAttrs = Readonly<Record<string, string | number | undefined>>;
 let makeFragment: (node: XmlElement, depth: number) => XmlFragment;
 let fragmentBytes: (fragment: XmlFragment, indent: string) => Uint8Array;
 
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
 /**
@@ -88,7 +87,7 @@ export class XmlFragment {
     const indent = '  '.repeat(depth);
     const out: SerializedLine[] = [];
     serializeElement(node, indent, out);
-    return new XmlFragment(utf8Encoder.encode(out.join('\n')), indent);
+    return new XmlFragment(utf8(out.join('\n')), indent);
   }
 
   static #bytesAt(fragment: XmlFragment, indent: string): Uint8Array {

@@ -27,6 +27,7 @@ import { parseNodeServerConfig } from '../config/node-settings.ts';
 import { watchContent } from './watch.ts';
 import { WebSubPublisher } from '../publish/websub.ts';
 import { installNativeDigest } from './native-digest.ts';
+import { installNativeUtf8 } from './native-utf8.ts';
 
 function logProblems(problems: readonly Problem[]): void {
   for (const problem of problems) console.warn(`content problem: ${formatProblem(problem)}`);
@@ -48,6 +49,7 @@ const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024
 
 async function main(): Promise<void> {
   installNativeDigest();
+  installNativeUtf8();
   const { config, runtime } = readConfig();
   // Timings are measured from process start (performance.now()'s origin).
   const report = (event: string, data: Record<string, unknown>): void => {

@@ -1,4 +1,4 @@
-import { asParts, joinParts } from '../feeds/bytes.ts';
+import { asParts, joinParts, utf8 } from '../feeds/bytes.ts';
 import type { ByteParts } from '../feeds/bytes.ts';
 import type { Validators } from '../topics/validators.ts';
 
@@ -26,7 +26,6 @@ export interface Representation extends Validators {
   byteLength?(): number;
 }
 
-const encoder = new TextEncoder();
 
 /** A representation whose bytes come from `render` on first use, then are kept. */
 export function lazyBytes(
@@ -47,7 +46,7 @@ export function lazyRepresentation(
   cacheControl: string,
   render: () => string,
 ): Representation & { body(): Uint8Array<ArrayBuffer> } {
-  return lazyBytes(validators, contentType, cacheControl, () => encoder.encode(render()));
+  return lazyBytes(validators, contentType, cacheControl, () => utf8(render()));
 }
 
 /**
