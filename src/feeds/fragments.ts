@@ -33,8 +33,17 @@ export interface ItemFragments {
   item<T>(doc: FeedDocument, kind: FragmentKind, settings: string, build: () => T, size: (value: T) => number): T;
 }
 
-interface Slot {
-  readonly key: string;
+/** What a fragment was made from: the document's identity and the settings (compared field by field, not joined into a key). */
+interface Identity {
+  readonly id: string;
+  readonly lastMod: string;
+  readonly revision: string | undefined;
+  readonly publishedMs: number;
+  readonly updatedMs: number;
+  readonly settings: string;
+}
+
+interface Slot extends Identity {
   value: unknown;
   readonly size: number;
   /** Neighbours in use order (a doubly linked list: every step O(1)). */
@@ -47,8 +56,9 @@ type Slots = Partial<Record<FragmentKind, Slot>>;
 /** Default budget: bytes of fragments kept (UTF-8), per cache (one per isolate or thread by default). */
 export const DEFAULT_FRAGMENT_BUDGET = 128 * 1024 * 1024;
 
-function identity(doc: FeedDocument, settings: string): string {
-  return `${doc.id}\u0000${doc.lastMod}\u0000${doc.revision ?? ''}\u0000${doc.publishedMs}\u0000${doc.updatedMs}\u0000${settings}`;
+/** Whether `slot` was made from this document state and these settings: a lookup per item per page, so no key string is built (at 50k documents that took 0.8 s). */
+function madeFrom(slot: Identity, doc: FeedDocument, settings: string): boolean {
+  return slot.id === doc.id && slot.lastMod === doc.lastMod && slot.revision === doc.revision && slot.publishedMs === doc.publishedMs && slot.updatedMs === doc.updatedMs && slot.settings === settings;
 }
 
 export class ItemFragmentCache implements ItemFragments {
@@ -64,9 +74,8 @@ export class ItemFragmentCache implements ItemFragments {
 
   item<T>(doc: FeedDocument, kind: FragmentKind, settings: string, build: () => T, size: (value: T) => number): T {
     let slots = this.#byDocument.get(doc);
-    const key = identity(doc, settings);
     const slot = slots?.[kind];
-    if (slot !== undefined && slot.value !== undefined && slot.key === key) {
+    if (slot !== undefined && slot.value !== undefined && madeFrom(slot, doc, settings)) {
       this.#hits += 1;
       this.#unlink(slot);
       this.#link(slot);
@@ -81,7 +90,7 @@ export class ItemFragmentCache implements ItemFragments {
       slots = {};
       this.#byDocument.set(doc, slots);
     }
-    const fresh: Slot = { key, value, size: length, older: undefined, newer: undefined };
+    const fresh: Slot = { id: doc.id, lastMod: doc.lastMod, revision: doc.revision, publishedMs: doc.publishedMs, updatedMs: doc.updatedMs, settings, value, size: length, older: undefined, newer: undefined };
     slots[kind] = fresh;
     this.#link(fresh);
     this.#entries += 1;
