@@ -30,7 +30,7 @@ import { DEFAULT_SITE_ICON, etagOfSha256, iconRepresentations } from '../publish
 import { httpDate } from '../topics/validators.ts';
 import { withFields } from './cached-fields.ts';
 import { ImageMemo, imagePath } from './image-memo.ts';
-import { RACY_MARGIN_MS, knownByStat } from './parse-tasks.ts';
+import { RACY_MARGIN_MS } from './parse-tasks.ts';
 
 type ImageSizeModule = typeof import('image-size');
 let imageSizeModule: ImageSizeModule | undefined;
@@ -329,9 +329,20 @@ interface ServedImage {
   readonly mimeType: string;
 }
 
-/** Whether a stat shows the file read then: the same identity, and a change time the read came well after (parse-tasks.ts `knownByStat`). */
+/**
+ * Whether a stat shows the file read then: the same identity, and a change time the read came
+ * well after (the racy-timestamp rule of parse-tasks.ts `knownByStat`; the ctime is never older
+ * than the mtime, so it covers both).
+ */
 function sameServedFile(known: ServedImage, info: Stats): boolean {
-  return known.dev === info.dev && known.ino === info.ino && known.ctimeMs === info.ctimeMs && knownByStat({ size: known.size, mtimeMs: known.mtimeMs, hash: '', checkedMs: known.checkedMs }, info.size, info.mtimeMs) && info.ctimeMs < known.checkedMs - RACY_MARGIN_MS;
+  return (
+    known.dev === info.dev &&
+    known.ino === info.ino &&
+    known.size === info.size &&
+    known.mtimeMs === info.mtimeMs &&
+    known.ctimeMs === info.ctimeMs &&
+    info.ctimeMs < known.checkedMs - RACY_MARGIN_MS
+  );
 }
 
 /** The image `file` opened where it really is, if that is inside the content folder and a regular file within `maxBytes`; the caller closes it. */
