@@ -53,6 +53,19 @@ function buildEntryPoints(): void {
 }
 const SITE_URL = 'http://bench.example';
 
+/**
+ * The environment of a measured process: the site, then `env`, with STATE_DIR
+ * (the first-seen ledger) beside CACHE_DIR in the bench's temporary folder.
+ * Left to its default, every run shared the checkout's .state/, so a "cold"
+ * run found the ledger an earlier run of the same corpus had filled, and each
+ * corpus copy left a ledger behind. A cold run starts with neither cache nor
+ * state; a warm one keeps both, as a real restart does.
+ */
+function measuredEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const state = env.STATE_DIR ?? (env.CACHE_DIR === undefined ? undefined : `${env.CACHE_DIR}-state`);
+  return { ...process.env, SITE_URL, ...env, ...(state === undefined ? {} : { STATE_DIR: state }) };
+}
+
 const { values: flags } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000,50000' },
@@ -137,7 +150,7 @@ class ServerProcess {
     const command = cpu !== undefined && canPin ? ['taskset', '-c', String(cpu), ...RUN] : RUN;
     this.child = spawn(command[0]!, [...command.slice(1), 'src/node/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', WATCH: 'false', STARTUP_REPORT: 'true', SITE_URL, ...env },
+      env: measuredEnv({ HOST: '127.0.0.1', PORT: '0', WATCH: 'false', STARTUP_REPORT: 'true', ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffered = '';
@@ -687,7 +700,7 @@ async function runCli(script: string, args: readonly string[], env: Readonly<Rec
   const started = performance.now();
   const child = spawn(RUN[0]!, [...RUN.slice(1), script, ...args], {
     cwd: ROOT,
-    env: { ...process.env, SITE_URL, ...env },
+    env: measuredEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
