@@ -2,13 +2,18 @@
  * Images opened through their folder's real path (RealFolders, media.ts):
  * the same answers as resolving each image's own real path, for every kind
  * of link a content folder can hold, and a folder swapped for a link is seen
- * once its remembered real path is older than a second.
+ * once its remembered real path is older than a second. A FIFO named like an
+ * image is refused at once, at a load and on a request, instead of blocking
+ * the open until something writes to it (without O_NONBLOCK, this file hangs
+ * in that open rather than failing).
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RealFolders, openImage } from '../../src/ingest/media.ts';
+import { parseSiteConfig } from '../../src/config/config.ts';
+import { NodeStaticFiles, RealFolders, openImage } from '../../src/ingest/media.ts';
 import { FIXTURE_JPEG } from '../support/media-fixture.ts';
 import { REPO_ROOT } from '../support/server-process.ts';
 
@@ -38,6 +43,8 @@ beforeEach(() => {
   symlinkSync(join(outside, 'secret.jpeg'), join(content, '2024', 'escape.jpeg'));
   symlinkSync(join(content, '.private', 'secret.jpeg'), join(content, '2024', 'hidden.jpeg'));
   symlinkSync(join(content, '.private'), join(content, 'veiled'));
+  execFileSync('mkfifo', [join(content, '2024', 'pipe.jpeg')]);
+  symlinkSync(join(content, '2024', 'pipe.jpeg'), join(content, '2024', 'to-pipe.jpeg'));
 });
 
 afterEach(() => rmSync(base, { recursive: true, force: true }));
@@ -64,6 +71,8 @@ describe('an image opened through its folder’s real path', () => {
     ['2024/gone.jpeg', /does not exist/],
     ['nowhere/photo.jpeg', /does not exist/],
     ['top.jpeg/photo.jpeg', /does not exist/],
+    ['2024/pipe.jpeg', /is not a regular file/],
+    ['2024/to-pipe.jpeg', /is not a regular file/],
   ];
 
   it.each(cases)('%s: the same answer as resolving the image itself', (file, expected) => {
@@ -91,5 +100,13 @@ describe('an image opened through its folder’s real path', () => {
     mkdirSync(join(content, 'later'));
     copyFileSync(PHOTO, join(content, 'later', 'photo.jpeg'));
     expect(outcome('later/photo.jpeg', folders)).toBe(MEASURED);
+  });
+
+  it('answers a request for an image swapped for a FIFO with nothing, at once', async () => {
+    const files = new NodeStaticFiles(content, parseSiteConfig({ SITE_URL: 'https://feeds.example.org' }));
+    expect(await files.get({ path: '/media/2024/photo.jpeg', file: '2024/photo.jpeg' })).toBeDefined();
+    rmSync(join(content, '2024', 'photo.jpeg'));
+    execFileSync('mkfifo', [join(content, '2024', 'photo.jpeg')]);
+    expect(await files.get({ path: '/media/2024/photo.jpeg', file: '2024/photo.jpeg' })).toBeUndefined();
   });
 });
