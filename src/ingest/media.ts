@@ -112,10 +112,11 @@ function describe(file: string, head: Uint8Array): Omit<ImageFacts, 'bytes' | 'm
 /**
  * Checks and measures `file` (relative to the content folder whose real path
  * is `rootReal`); with `whole`, also returns all its bytes. Sync, like the
- * rest of a load.
+ * rest of a load. With `folders`, the image is opened inside its folder's
+ * remembered real path (RealFolders) instead of resolving its own.
  */
 export function openImage(rootReal: string, file: string, maxBytes: number, whole = false, folders?: RealFolders): (ImageFacts & { data?: Uint8Array<ArrayBuffer> }) | Refusal {
-  const opened = (folders && openInRealFolder(rootReal, file, folders)) ?? openByRealPath(rootReal, file);
+  const opened = (folders === undefined ? undefined : openInRealFolder(rootReal, file, folders)) ?? openByRealPath(rootReal, file);
   if (!('fd' in opened)) return opened;
   const fd = opened.fd;
   try {
