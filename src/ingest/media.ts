@@ -199,8 +199,8 @@ function openInRealFolder(rootReal: string, file: string, folders: RealFolders):
 }
 
 /**
- * The real paths of the folders images sit in, each resolved at most once a
- * second (as MediaLibrary does for the content folder): an image then needs
+ * The real paths of the folders images sit in (and of the content folder
+ * itself), each resolved at most once a second: an image then needs
  * no realpath of its own, which lstat-ed every part of its path. Opening 45k
  * images took about half as long (0.55 against 0.95 s on a quiet machine), at
  * a load and again for an export's copy. A folder that cannot be resolved is
@@ -281,15 +281,13 @@ export class MediaLibrary {
     private readonly memo: ImageMemo = ImageMemo.inMemory(),
   ) {}
 
-  /** The content folder's real path, resolved once a second at most: one realpath per image cost a second per 50k at a load. */
-  private rootReal(): string | undefined {
-    const now = Date.now();
-    if (this.resolvedRoot === undefined || now - this.resolvedRoot.atMs > 1000) this.resolvedRoot = { real: realRoot(this.root), atMs: now };
-    return this.resolvedRoot.real;
-  }
-
-  private resolvedRoot: { readonly real: string | undefined; readonly atMs: number } | undefined;
+  /** The content folder's and the images' folders' real paths, each resolved once a second at most. */
   private readonly folders = new RealFolders();
+
+  private rootReal(): string | undefined {
+    const real = this.folders.real(this.root);
+    return typeof real === 'string' ? real : undefined;
+  }
 
   measure(fields: DocumentFields): { readonly fields: DocumentFields; readonly problem?: Problem } {
     const image = fields.image;

@@ -26,7 +26,6 @@ export interface Representation extends Validators {
   byteLength?(): number;
 }
 
-
 /** A representation whose bytes come from `render` on first use, then are kept. */
 export function lazyBytes(
   validators: Validators,
