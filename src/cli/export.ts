@@ -73,6 +73,8 @@ export interface ExportResult extends ExportCounts {
   readonly problems: number;
   /** Routes rendered (the rest were skipped on their ETags). */
   readonly rendered: number;
+  /** Content files a stat could not prove unchanged since the parse cache was saved, read and hashed again. */
+  readonly reread: number;
   /** Subscribable feeds whose ETag differs from the earlier export's (publish/changes.ts): what --ping pings. */
   readonly changedFeeds: readonly string[];
   /** Wall-clock milliseconds: load (parse + sanitize), then render + write. */
@@ -205,9 +207,11 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     // sanitize their documents on first read.
     if (full) await store.pinWindows(catalog.index, site.feedLimit, runner);
     // Saving the cache costs about as much as reading it: after a few edits, the next run parses those few files again instead.
+    // Files read again only because a stat could not prove them (copied just before the last run: racy
+    // mtimes) count too: unsaved, every later run would read them again.
     // Fields only, no sanitized content: an export renders few documents when it is incremental,
     // and reading every document's content back costs a second per 40 MB on each later run.
-    if (options.cacheDir !== undefined && (full || report.parsed > Math.max(50, report.files / 100))) await store.saveCache(new Set());
+    if (options.cacheDir !== undefined && (full || report.parsed + report.reread > Math.max(50, report.files / 100))) await store.saveCache(new Set());
     for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
     loaded = performance.now();
 
@@ -283,6 +287,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     documents: health.documents,
     problems: health.problems,
     rendered: toRender,
+    reread: report.reread,
     changedFeeds: diffTags(new Map(Object.entries(feedsBefore)), tags),
     loadMs: loaded - started,
     writeMs: performance.now() - loaded,

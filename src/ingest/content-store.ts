@@ -58,6 +58,11 @@ export interface LoadReport {
   readonly files: number;
   readonly parsed: number;
   readonly fromCache: number;
+  /**
+   * Cache hits a stat could not prove (a changed mtime, or one too close to when the stamp was
+   * taken), read and hashed again. The new stamps prove them by stat once the cache is saved.
+   */
+  readonly reread: number;
   readonly cache: CacheStatus;
   readonly cacheDetail?: string;
   readonly threads: number;
@@ -217,6 +222,8 @@ export class ContentStore {
 
     let parsed = 0;
     let fromCache = 0;
+    let reread = 0;
+    for (const result of scanned.results) if (result.kind === 'hit') reread += 1;
     const fresh: Entry[] = [];
     scan.results.forEach((result, i) => {
       const path = tasks[i]?.path ?? join(options.contentDir, result.file);
@@ -245,6 +252,7 @@ export class ContentStore {
       files: listing.files.length,
       parsed,
       fromCache,
+      reread,
       cache: cached.status,
       ...(cached.detail === undefined ? {} : { cacheDetail: cached.detail }),
       threads: runner.threads,

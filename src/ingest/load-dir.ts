@@ -28,7 +28,7 @@ export interface LoadDirOptions {
    * windows'). A build that renders few documents per run reads the cache faster without it.
    */
   readonly cacheContent?: boolean;
-  /** Save the parse cache only when more than this many files were parsed (default 0: always). */
+  /** Save the parse cache only when more than this many files were parsed or read again (default -1: always). */
   readonly saveAfterParsed?: number;
 }
 
@@ -47,7 +47,8 @@ export async function loadCatalogFromDir(site: SiteConfig, contentDir: string, o
     const catalog = new LiveCatalog(site, store.loadResult(), { files: store.files });
     const lazy = options.content === 'lazy';
     const sanitized = lazy ? 0 : await store.pinWindows(catalog.index, options.content === 'all' ? Number.POSITIVE_INFINITY : site.feedLimit, runner);
-    if (options.cacheDir !== undefined && report.parsed + sanitized > (options.saveAfterParsed ?? -1)) await store.saveCache(options.cacheContent === false ? new Set() : undefined);
+    // Files read again only to prove them unchanged count too: saved, their new stamps prove them by stat next time.
+    if (options.cacheDir !== undefined && report.parsed + report.reread + sanitized > (options.saveAfterParsed ?? -1)) await store.saveCache(options.cacheContent === false ? new Set() : undefined);
     else options.images?.save();
     return catalog;
   } finally {

@@ -191,7 +191,8 @@ async function main(): Promise<void> {
   const { load } = start;
   console.log(
     `loaded ${start.documents} documents in ${live.catalog.index.topics.size} topics (${start.problems} problems) from ${config.contentDir}: ` +
-      `${load.parsed} parsed, ${load.fromCache} from cache (${load.cache}${load.cacheDetail ? `: ${load.cacheDetail}` : ''}), ${load.threads} threads`,
+      `${load.parsed} parsed, ${load.fromCache} from cache (${load.cache}${load.cacheDetail ? `: ${load.cacheDetail}` : ''}` +
+      `${load.reread > 0 ? `; ${load.reread} read again, a stat could not prove them` : ''}), ${load.threads} threads`,
   );
   report('loaded', { ...start });
   metrics.startupSeconds.set({ phase: 'loaded' }, performance.now() / 1000);
@@ -223,7 +224,8 @@ async function main(): Promise<void> {
         .catch((error: unknown) => console.error('could not write the document cache', error));
     }, delayMs);
   };
-  if (load.parsed > 0 || load.cache !== 'loaded') saveCache(0);
+  // Re-read hits too: saved, their new stamps spare the next start those reads.
+  if (load.parsed > 0 || load.reread > 0 || load.cache !== 'loaded') saveCache(0);
 
   // 5. Edits made during the load and warm-up go in now.
   startServing();

@@ -6,7 +6,7 @@
  * recovered; `--ping` pings exactly the changed feeds.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -318,6 +318,22 @@ describe('incremental export (in process)', () => {
     const fresh = join(root, 'crash-edit', 'fresh');
     await exportSite({ contentDir: content, outDir: fresh, env: changed, threads: 0 });
     expectSameExport(out, fresh);
+  }, 120_000);
+
+  it('saves the parse cache after reading again files a stat could not prove, so the next run proves them by stat', async () => {
+    const content = join(root, 'reread', 'content');
+    mkdirSync(content, { recursive: true });
+    const documents = writeCorpus(content, 60, GENERATOR.topics);
+    const options = { contentDir: content, outDir: join(root, 'reread', 'out'), env: { SITE_URL, FEED_LIMIT: '4' }, cacheDir: join(root, 'reread', 'cache'), threads: 0 };
+    await exportSite(options);
+    // Same bytes, other mtimes (a copy or a restore that did not keep them): no stamp in the cache matches a stat.
+    const hourAgo = Date.now() / 1000 - 3600;
+    for (const document of documents) utimesSync(join(content, document.relativePath), hourAgo, hourAgo);
+    const second = await exportSite(options);
+    expect(second).toMatchObject({ reread: 60, written: 0, rendered: 0 });
+    // Unsaved, every later run would read all 60 again.
+    const third = await exportSite(options);
+    expect(third).toMatchObject({ reread: 0, written: 0, rendered: 0 });
   }, 120_000);
 
   it('parse threads update in place with the same result', async () => {

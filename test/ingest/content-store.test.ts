@@ -11,6 +11,7 @@ import { parseSiteConfig } from '../../src/config/config.ts';
 import { loadDocuments } from '../../src/content/load.ts';
 import { LiveCatalog } from '../../src/publish/live-catalog.ts';
 import { ContentStore } from '../../src/ingest/content-store.ts';
+import { loadCatalogFromDir } from '../../src/ingest/load-dir.ts';
 import { MediaLibrary } from '../../src/ingest/media.ts';
 import { DocumentCache, cacheStamp } from '../../src/ingest/doc-cache.ts';
 import { readContentSources } from '../../src/ingest/fs-source.ts';
@@ -125,7 +126,21 @@ describe('ContentStore', () => {
     const second = await open();
     expect(second.report.parsed).toBe(1);
     expect(second.report.fromCache).toBe(25);
+    // Hits, but only once read and hashed again: the touched file, and the rest, written too recently for a stat to prove.
+    expect(second.report.reread).toBe(25);
     expect(snapshot(second.store).json).toBe((await eager()).json);
+  });
+
+  it('a build that read files again only to prove them saves the cache, and the next load proves them by stat', async () => {
+    await loadCatalogFromDir(site, content, { cacheDir, saveAfterParsed: 20 });
+    // Same bytes, mtimes an hour old (a copy that did not keep them): every stamp is off.
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (const file of allFiles(content)) utimesSync(file, hourAgo, hourAgo);
+    // 26 read again, none parsed: over the 20 that make a build save.
+    await loadCatalogFromDir(site, content, { cacheDir, saveAfterParsed: 20 });
+    const third = await open();
+    expect(third.report).toMatchObject({ parsed: 0, fromCache: 26, reread: 0 });
+    expect(third.report.work.read).toBe(0);
   });
 
   it.each([
@@ -139,6 +154,7 @@ describe('ContentStore', () => {
     await first.store.saveCache();
     const second = await open();
     expect(second.report.fromCache).toBe(26);
+    expect(second.report.reread).toBe(0);
     // Nothing was read or hashed: every stamp was proven by size and mtime.
     expect(second.report.work.read).toBe(0);
     expect(second.report.work.hash).toBe(0);
