@@ -133,8 +133,26 @@ async function readOne(root: string, path: string, maxBytes: number): Promise<Co
   }
 }
 
+/** `/`-separated path of `path` inside `root`, as `path.relative` gives it. */
 export function relativeFile(root: string, path: string): string {
+  // The walk's paths are `join(root, …)`. When `path` is `root`, a separator and a plain tail, that tail
+  // is what path.relative resolves both to, without its two resolves (50-140 ms per 50k files, a fixed
+  // cost of every warm load). An empty root means the working folder: left to path.relative.
+  if (root !== '') {
+    const base = root.endsWith(sep) ? root : root + sep;
+    if (path.startsWith(base)) {
+      const rest = path.slice(base.length);
+      if (isPlainTail(rest)) return sep === '/' ? rest : rest.split(sep).join('/');
+    }
+  }
   return relative(root, path).split(sep).join('/');
+}
+
+/** No empty, `.` or `..` segment: a tail `join` would leave as it is. */
+function isPlainTail(rest: string): boolean {
+  if (rest === '') return false;
+  for (const segment of rest.split(sep)) if (segment === '' || segment === '.' || segment === '..') return false;
+  return true;
 }
 
 function fileProblem(root: string, path: string, reason: string): Problem {
