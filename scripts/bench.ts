@@ -26,7 +26,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -711,6 +711,7 @@ async function runCli(script: string, args: readonly string[], env: Readonly<Rec
   const code = await new Promise<number | null>((done) => child.on('exit', done));
   clearInterval(poll);
   if (code !== 0) throw new Error(`${script} failed:\n${output.slice(-3000)}`);
+  if (process.env.BENCH_DUMP) appendFileSync(process.env.BENCH_DUMP, `--- ${script} ${args.join(' ')} ${((performance.now() - started) / 1000).toFixed(2)} s\n${output.split('\n').filter((l) => !/files \(\d+%\)/.test(l)).join('\n')}\n`);
   return { wallMs: performance.now() - started, output, peakKb };
 }
 

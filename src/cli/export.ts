@@ -390,6 +390,8 @@ async function main(): Promise<void> {
       `in ${((result.loadMs + result.writeMs) / 1000).toFixed(1)} s (load ${(result.loadMs / 1000).toFixed(1)} s, render + write ${(result.writeMs / 1000).toFixed(1)} s, ` +
       `${result.rendered} routes rendered) -> ${outDir}`,
   );
+  // Files whose stamps a stat could not prove (copied or touched since the cache was saved): read and hashed again.
+  if (result.reread > 0) console.log(`export: ${result.reread} content files read again, a stat could not prove them unchanged`);
   if (values.changed !== undefined) await writeFile(values.changed, `${JSON.stringify(result.changedFeeds, null, 2)}\n`);
   if (values.ping && site.websubHub !== undefined) {
     if (result.changedFeeds.length === 0) console.log('export: no feed changed; nothing to ping');
