@@ -20,7 +20,8 @@ let work: string;
 let runCache: string;
 
 function run(args: string[], extra: Record<string, string> = {}) {
-  return spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env, TOPIC_FEEDS_RUN_CACHE: runCache, ...extra } });
+  // A ledger of the test's own: the default, the checkout's .state/, is the developer's (and the two exports share this one).
+  return spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env, STATE_DIR: join(work, 'state'), TOPIC_FEEDS_RUN_CACHE: runCache, ...extra } });
 }
 
 function filesUnder(dir: string, prefix = ''): string[] {

@@ -44,8 +44,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
 export default function setup(project: TestProject): () => void {
   const root = mkdtempSync(join(tmpdir(), 'topic-feeds-worker-'));
   const wranglerToml = readFileSync('wrangler.toml', 'utf8');
-  // A private first-seen ledger (not the repository's .state/), shared by both builds and the Node side.
+  // A private first-seen ledger (not the repository's .state/), shared by both builds and the Node side;
+  // a private parse cache too (not the repository's .cache/), shared by both builds.
   const stateDir = join(root, 'state');
+  const cacheDir = join(root, 'cache');
   const build = (mode: 'documents' | 'assets'): WorkerBuild => {
     const generated = join(root, `generated-${mode}`);
     const outdir = join(root, `dist-${mode}`);
@@ -61,6 +63,7 @@ export default function setup(project: TestProject): () => void {
       ...PARITY_ENV,
       WORKER_GENERATED_DIR: generated,
       STATE_DIR: stateDir,
+      CACHE_DIR: cacheDir,
       WORKER_ASSETS_THRESHOLD: mode === 'assets' ? '1' : '100000',
       WRANGLER_SEND_METRICS: 'false',
     };
