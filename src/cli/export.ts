@@ -19,7 +19,7 @@ import type { PublishedRoute } from '../publish/published-routes.ts';
 import { archiveStepRoutes, archiveSweep, currentRoutes, publishedRoutes } from '../publish/published-routes.ts';
 import { ItemFragmentCache } from '../feeds/fragments.ts';
 import { WebSubPublisher } from '../publish/websub.ts';
-import { ContentStore } from '../ingest/content-store.ts';
+import { ContentStore, restamped } from '../ingest/content-store.ts';
 import type { SweepOptions } from '../ingest/content-sweep.ts';
 import { ContentSweep } from '../ingest/content-sweep.ts';
 import { formatProblem } from '../ingest/load-dir.ts';
@@ -211,7 +211,7 @@ export async function exportSite(options: ExportOptions): Promise<ExportResult> 
     // mtimes) count too: unsaved, every later run would read them again.
     // Fields only, no sanitized content: an export renders few documents when it is incremental,
     // and reading every document's content back costs a second per 40 MB on each later run.
-    if (options.cacheDir !== undefined && (full || report.parsed + report.reread > Math.max(50, report.files / 100))) await store.saveCache(new Set());
+    if (options.cacheDir !== undefined && (full || restamped(report) > Math.max(50, report.files / 100))) await store.saveCache(new Set());
     for (const problem of catalog.problems) console.warn(`content problem: ${formatProblem(problem)}`);
     loaded = performance.now();
 

@@ -70,6 +70,14 @@ export interface LoadReport {
   readonly work: TaskTimings;
 }
 
+/**
+ * Files whose cache entries now carry new stamps (parsed, or read again with the same bytes): what a
+ * saved cache would spare the next load. Every caller decides on saving by this count.
+ */
+export function restamped(report: LoadReport): number {
+  return report.parsed + report.reread;
+}
+
 interface Entry {
   readonly file: string;
   readonly path: string;

@@ -1,7 +1,7 @@
 import type { SiteConfig } from '../config/config.ts';
 import type { Problem } from '../content/document.ts';
 import { LiveCatalog } from '../publish/live-catalog.ts';
-import { ContentStore } from './content-store.ts';
+import { ContentStore, restamped } from './content-store.ts';
 import type { FirstSeenLedger } from './first-seen.ts';
 import type { ImageMemo } from './image-memo.ts';
 
@@ -48,7 +48,7 @@ export async function loadCatalogFromDir(site: SiteConfig, contentDir: string, o
     const lazy = options.content === 'lazy';
     const sanitized = lazy ? 0 : await store.pinWindows(catalog.index, options.content === 'all' ? Number.POSITIVE_INFINITY : site.feedLimit, runner);
     // Files read again only to prove them unchanged count too: saved, their new stamps prove them by stat next time.
-    if (options.cacheDir !== undefined && report.parsed + report.reread + sanitized > (options.saveAfterParsed ?? -1)) await store.saveCache(options.cacheContent === false ? new Set() : undefined);
+    if (options.cacheDir !== undefined && restamped(report) + sanitized > (options.saveAfterParsed ?? -1)) await store.saveCache(options.cacheContent === false ? new Set() : undefined);
     else options.images?.save();
     return catalog;
   } finally {

@@ -21,6 +21,7 @@ import { pathOf } from '../publish/routes.ts';
 import { guardServer } from './http-guards.ts';
 import { LiveSite } from './live.ts';
 import { RenderStore } from '../ingest/render-store.ts';
+import { restamped } from '../ingest/content-store.ts';
 import { formatProblem } from '../ingest/load-dir.ts';
 import type { NodeRuntimeConfig } from '../config/node-settings.ts';
 import { parseNodeServerConfig } from '../config/node-settings.ts';
@@ -224,8 +225,7 @@ async function main(): Promise<void> {
         .catch((error: unknown) => console.error('could not write the document cache', error));
     }, delayMs);
   };
-  // Re-read hits too: saved, their new stamps spare the next start those reads.
-  if (load.parsed > 0 || load.reread > 0 || load.cache !== 'loaded') saveCache(0);
+  if (restamped(load) > 0 || load.cache !== 'loaded') saveCache(0);
 
   // 5. Edits made during the load and warm-up go in now.
   startServing();

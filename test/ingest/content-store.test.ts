@@ -126,8 +126,10 @@ describe('ContentStore', () => {
     const second = await open();
     expect(second.report.parsed).toBe(1);
     expect(second.report.fromCache).toBe(25);
-    // Hits, but only once read and hashed again: the touched file, and the rest, written too recently for a stat to prove.
-    expect(second.report.reread).toBe(25);
+    // Hits, but only once read and hashed again: the touched file, and those written too recently for a stat
+    // to prove (how many depends on how long the first load took: not asserted).
+    expect(second.report.reread).toBeGreaterThanOrEqual(1);
+    expect(second.report.reread).toBeLessThanOrEqual(25);
     expect(snapshot(second.store).json).toBe((await eager()).json);
   });
 
