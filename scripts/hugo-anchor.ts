@@ -19,12 +19,15 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import matter from 'gray-matter';
+import { timeFigures, underTime } from './gnu-time.ts';
 
 export interface HugoRun {
   readonly version: string;
   readonly documents: number;
   readonly wallMs: number;
   readonly peakRssMb: number;
+  /** User + system CPU of every thread, in ms (GNU time); undefined without it. */
+  readonly cpuMs?: number;
 }
 
 export function hugoVersion(): string | undefined {
@@ -95,22 +98,20 @@ export function writeHugoSite(contentDir: string, limit: number): { site: string
   return { site, documents };
 }
 
-/** Times `hugo --renderToMemory` on a site; peak RSS from GNU time when present. */
-export async function runHugo(site: string): Promise<{ wallMs: number; peakRssMb: number }> {
-  const useTime = spawnSync('/usr/bin/time', ['--version']).status === 0;
-  const args = ['--renderToMemory', '--quiet', '--source', site];
-  const command = useTime ? '/usr/bin/time' : 'hugo';
+/** Times `hugo --renderToMemory` on a site; peak RSS and CPU seconds from GNU time when present. */
+export async function runHugo(site: string): Promise<{ wallMs: number; peakRssMb: number; cpuMs?: number }> {
+  const { argv, figures } = underTime(['hugo', '--renderToMemory', '--quiet', '--source', site]);
   // Like our own timed runs (bench.ts settleDisk): the site just written is flushed first.
   spawnSync('sync', { stdio: 'ignore' });
   const started = performance.now();
-  const child = spawn(command, useTime ? ['-f', 'maxrss=%M', 'hugo', ...args] : args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const code = await new Promise<number | null>((done) => child.on('exit', done));
   const wallMs = performance.now() - started;
+  const timed = timeFigures(figures);
   if (code !== 0) throw new Error(`hugo failed (${code}):\n${stderr.slice(-2000)}`);
-  const kb = Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? 0);
-  return { wallMs, peakRssMb: Math.round(kb / 1024) };
+  return { wallMs, peakRssMb: Math.round((timed?.peakKb ?? 0) / 1024), ...(timed === undefined ? {} : { cpuMs: timed.cpuMs }) };
 }
 
 /** Converts the corpus, runs Hugo once, cleans up. Undefined when Hugo is not installed. */
@@ -119,8 +120,7 @@ export async function measureHugo(contentDir: string, limit = 50): Promise<HugoR
   if (version === undefined) return undefined;
   const { site, documents } = writeHugoSite(contentDir, limit);
   try {
-    const { wallMs, peakRssMb } = await runHugo(site);
-    return { version, documents, wallMs, peakRssMb };
+    return { version, documents, ...(await runHugo(site)) };
   } finally {
     rmSync(site, { recursive: true, force: true });
   }
