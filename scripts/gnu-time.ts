@@ -33,4 +33,3 @@ export function timeFigures(figures: string | undefined): { readonly cpuMs: numb
     rmSync(dirname(figures), { recursive: true, force: true });
   }
 }
-
