@@ -27,6 +27,7 @@ import { openImageMemo } from '../ingest/image-memo.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import { installNativeDigest } from '../node/native-digest.ts';
 import { installNativeUtf8 } from '../node/native-utf8.ts';
+import { OutputLocked, lockOutput } from './output-lock.ts';
 
 export const DEFAULT_ASSETS_THRESHOLD = 1000;
 const SAVE_CACHE_AFTER_PARSED = 50;
@@ -102,7 +103,18 @@ async function writeAtomically(path: string, bytes: Uint8Array | string | BytePa
   await writeAtomic(path, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
 }
 
+/** Builds into `options.outDir`; throws `OutputLocked` while another run writes it (output-lock.ts). */
 export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
+  const lock = lockOutput(options.outDir, 'build:content');
+  if (lock.tookOver) console.warn(lock.tookOver);
+  try {
+    return await writeBuild(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function writeBuild(options: BuildContentOptions): Promise<BuildContentResult> {
   installNativeDigest();
   installNativeUtf8();
   const site = parseSiteConfig(options.env);
@@ -248,14 +260,21 @@ async function main(): Promise<void> {
   if (!Number.isSafeInteger(threshold) || threshold < 0) throw new Error('WORKER_ASSETS_THRESHOLD must be a whole number');
   const budgetKiB = Number(env.WORKER_BUNDLE_BUDGET_KIB ?? DEFAULT_BUNDLE_BUDGET_KIB);
   if (!Number.isFinite(budgetKiB) || budgetKiB <= 0) throw new Error('WORKER_BUNDLE_BUDGET_KIB must be a positive number');
-  const result = await buildContent({
-    contentDir: env.CONTENT_DIR ?? './content',
-    outDir: env.WORKER_GENERATED_DIR ?? '.generated',
-    env,
-    threshold,
-    budgetKiB,
-    ...nodeDirs(env),
-  });
+  let result;
+  try {
+    result = await buildContent({
+      contentDir: env.CONTENT_DIR ?? './content',
+      outDir: env.WORKER_GENERATED_DIR ?? '.generated',
+      env,
+      threshold,
+      budgetKiB,
+      ...nodeDirs(env),
+    });
+  } catch (error) {
+    if (!(error instanceof OutputLocked)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
   console.log(
     `build:content: ${result.documents} documents (${result.problems} problems) -> ${result.mode} mode, ` +
       `${result.assetFiles} asset files (${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed), bundle ${(result.bundleBytes / 1024).toFixed(1)} KiB`,
