@@ -27,7 +27,7 @@ import { openImageMemo } from '../ingest/image-memo.ts';
 import { parseNodeRuntimeConfig } from '../config/node-settings.ts';
 import { installNativeDigest } from '../node/native-digest.ts';
 import { installNativeUtf8 } from '../node/native-utf8.ts';
-import { OutputLocked, lockOutput } from './output-lock.ts';
+import { OutputLocked, withOutputLock } from './output-lock.ts';
 
 export const DEFAULT_ASSETS_THRESHOLD = 1000;
 const SAVE_CACHE_AFTER_PARSED = 50;
@@ -104,14 +104,8 @@ async function writeAtomically(path: string, bytes: Uint8Array | string | BytePa
 }
 
 /** Builds into `options.outDir`; throws `OutputLocked` while another run writes it (output-lock.ts). */
-export async function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
-  const lock = lockOutput(options.outDir, 'build:content');
-  if (lock.tookOver) console.warn(lock.tookOver);
-  try {
-    return await writeBuild(options);
-  } finally {
-    lock.release();
-  }
+export function buildContent(options: BuildContentOptions): Promise<BuildContentResult> {
+  return withOutputLock(options.outDir, 'build:content', () => writeBuild(options));
 }
 
 async function writeBuild(options: BuildContentOptions): Promise<BuildContentResult> {

@@ -31,7 +31,7 @@ import type { FileCheck, FileOutcome, FileRecord, FolderState } from './export-s
 import { ExportRefused, FileTable, MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_PROJECT, checkFile, exportStamp, inspectFolder, parseManifest, placeFile, removeFiles, sha1, writeManifest } from './export-state.ts';
 import { EXPORT_FRAGMENT_BUDGET, placeStaticFiles, skipTag, writeRoutes } from './export-write.ts';
 import { WriteThread } from './write-thread.ts';
-import { OutputLocked, lockOutput } from './output-lock.ts';
+import { OutputLocked, withOutputLock } from './output-lock.ts';
 import { installNativeDigest } from '../node/native-digest.ts';
 import { installNativeUtf8 } from '../node/native-utf8.ts';
 
@@ -128,15 +128,9 @@ async function previousFeeds(outDir: string): Promise<Readonly<Record<string, st
  * are gone are removed. Throws `ExportRefused` for any other folder, and
  * `OutputLocked` while another run writes it (output-lock.ts).
  */
-export async function exportSite(options: ExportOptions): Promise<ExportResult> {
+export function exportSite(options: ExportOptions): Promise<ExportResult> {
   // Before the folder is even looked at (or removed by --clean): one run at a time.
-  const lock = lockOutput(options.outDir, 'export');
-  if (lock.tookOver) console.warn(lock.tookOver);
-  try {
-    return await writeExport(options);
-  } finally {
-    lock.release();
-  }
+  return withOutputLock(options.outDir, 'export', () => writeExport(options));
 }
 
 async function writeExport(options: ExportOptions): Promise<ExportResult> {

@@ -44,9 +44,9 @@ function readText(path: string): string | undefined {
   }
 }
 
-function readRecord(path: string): LockRecord | undefined {
+function parseRecord(text: string | undefined): LockRecord | undefined {
   try {
-    const value = JSON.parse(readText(path) ?? '') as Partial<LockRecord>;
+    const value = JSON.parse(text ?? '') as Partial<LockRecord>;
     if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.startedAt === 'string' && typeof value.command === 'string') {
       return { pid: value.pid, host: value.host, startedAt: value.startedAt, command: value.command };
     }
@@ -68,9 +68,8 @@ function running(pid: number): boolean {
   return stat === undefined || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
-/** Why the lock at `path` is stale (its process is gone), or undefined while it may be held. */
-function staleReason(path: string, now: number): string | undefined {
-  const record = readRecord(path);
+/** Why the lock at `path`, read as `record`, is stale (its process is gone), or undefined while it may be held. */
+function staleReason(path: string, record: LockRecord | undefined, now: number): string | undefined {
   if (record === undefined) {
     let ageMs: number;
     try {
@@ -85,8 +84,7 @@ function staleReason(path: string, now: number): string | undefined {
   return `its ${record.command} (pid ${record.pid}, started ${record.startedAt}) is gone`;
 }
 
-function holderOf(path: string): string {
-  const record = readRecord(path);
+function holderOf(record: LockRecord | undefined): string {
   return record === undefined ? 'another run' : `another ${record.command} (pid ${record.pid} on ${record.host}, started ${record.startedAt})`;
 }
 
@@ -112,10 +110,11 @@ export function lockOutput(dir: string, command: string): OutputLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const seen = readText(path);
-      const stale = attempt === 0 ? staleReason(path, Date.now()) : undefined;
+      const held = parseRecord(seen);
+      const stale = attempt === 0 ? staleReason(path, held, Date.now()) : undefined;
       // Unchanged since it was judged: a run that took it over meanwhile keeps it.
       if (stale === undefined || readText(path) !== seen) {
-        throw new OutputLocked(`${command}: ${holderOf(path)} is writing ${resolve(dir)}; wait for it to end (if it is gone, remove ${path})`);
+        throw new OutputLocked(`${command}: ${holderOf(held)} is writing ${resolve(dir)}; wait for it to end (if it is gone, remove ${path})`);
       }
       tookOver = `${command}: took over the lock ${path}: ${stale}`;
       try {
@@ -129,7 +128,7 @@ export function lockOutput(dir: string, command: string): OutputLock {
     path,
     ...(tookOver === undefined ? {} : { tookOver }),
     release() {
-      const held = readRecord(path);
+      const held = parseRecord(readText(path));
       if (held?.pid !== record.pid || held.startedAt !== record.startedAt || held.host !== record.host) return;
       try {
         unlinkSync(path);
@@ -138,4 +137,15 @@ export function lockOutput(dir: string, command: string): OutputLock {
       }
     },
   };
+}
+
+/** Runs `write` holding the lock of `dir` (taken before it starts, released when it settles); a takeover is warned about. */
+export async function withOutputLock<T>(dir: string, command: string, write: () => Promise<T>): Promise<T> {
+  const lock = lockOutput(dir, command);
+  if (lock.tookOver) console.warn(lock.tookOver);
+  try {
+    return await write();
+  } finally {
+    lock.release();
+  }
 }

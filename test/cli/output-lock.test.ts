@@ -56,15 +56,15 @@ describe('output lock', () => {
   });
 
   it.runIf(process.platform === 'linux')('takes over a lock whose process was killed but not yet reaped (a zombie still answers a signal)', async () => {
-    // `sleep 0` exits at once; its parent execs into `sleep 5`, which never reaps it: a zombie for 5 s.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // `sleep 0` exits at once; its parent execs into `sleep 60` (killed below), which never reaps it: a zombie until then.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const pid = Number(await new Promise<string>((done) => parent.stdout.once('data', (chunk: Buffer) => done(chunk.toString()))));
       const zombie = (): boolean => {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
       };
-      for (let i = 0; i < 100 && !zombie(); i += 1) await new Promise((done) => setTimeout(done, 20));
+      for (let i = 0; i < 500 && !zombie(); i += 1) await new Promise((done) => setTimeout(done, 20));
       expect(zombie()).toBe(true);
       const dir = join(root, 'zombie', 'out');
       mkdirSync(join(root, 'zombie'), { recursive: true });
