@@ -15,7 +15,7 @@ import { ProblemLog, describeValue } from './problems.ts';
 import { sanitizeContent } from './sanitize.ts';
 import { makeSlug } from './slugs.ts';
 import { excerpt } from './excerpt.ts';
-import { cleanText, plainText, sanitizedHtmlToText } from './text.ts';
+import { cleanText, plainText, sanitizedHtmlHeadText } from './text.ts';
 import { normalizeTopics } from './topics.ts';
 import { absoluteHttpUrl, siteUrlFor } from './urls.ts';
 
@@ -88,7 +88,7 @@ export function renderContent(
   // Body and the Related list go through the one sanitize call together.
   const clean = bodyIsClean ? body : cleanText(body);
   const contentHtml = sanitizeContent(renderBody(clean, log) + relatedHtml(fields.related), fields.permalink);
-  const summary = description === undefined ? undefined : excerpt(description, sanitizedHtmlToText(contentHtml));
+  const summary = description === undefined ? undefined : excerpt(description, (chars) => sanitizedHtmlHeadText(contentHtml, chars));
   return summary === undefined ? { contentHtml } : { contentHtml, summary };
 }
 

@@ -67,6 +67,19 @@ export function sanitizedHtmlToText(html: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The text of `html`'s head: `html` cut just after the first `>` at or past
+ * `minChars` (or whole, `whole: true`, when there is no such `>`). A cut
+ * after a `>` splits no tag and no entity, so the text is a prefix of
+ * `sanitizedHtmlToText(html)`: a reader that finds what it needs early
+ * (excerpt.ts) skips the rest of a long body.
+ */
+export function sanitizedHtmlHeadText(html: string, minChars: number): { readonly text: string; readonly whole: boolean } {
+  const close = minChars >= html.length ? -1 : html.indexOf('>', minChars);
+  if (close === -1 || close === html.length - 1) return { text: sanitizedHtmlToText(html), whole: true };
+  return { text: sanitizedHtmlToText(html.slice(0, close + 1)), whole: false };
+}
+
 const ENTITY: Readonly<Record<string, string>> = {
   amp: '&',
   lt: '<',

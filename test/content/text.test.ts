@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, plainText, sanitizedHtmlToText, stripXmlForbidden } from '../../src/content/text.ts';
+import { cleanText, plainText, sanitizedHtmlHeadText, sanitizedHtmlToText, stripXmlForbidden } from '../../src/content/text.ts';
+import { sanitizeContent } from '../../src/content/sanitize.ts';
 
 describe('stripXmlForbidden', () => {
   it('removes C0 controls except tab, newline and carriage return', () => {
@@ -39,5 +40,34 @@ describe('plainText', () => {
 describe('sanitizedHtmlToText', () => {
   it('reads text across tags, separating block elements and joining inline ones', () => {
     expect(sanitizedHtmlToText('<p>One <b>bo</b>ld</p><p>Two &amp; &lt;three&gt;</p>')).toBe('One bold Two & <three>');
+  });
+});
+
+describe('sanitizedHtmlHeadText', () => {
+  const bodies = [
+    '<p>One <b>bo</b>ld</p>\n\n  <p>Two &amp; &lt;three&gt; &nbsp; four</p><ul><li>five</li><li>six &quot;seven&quot;</li></ul>',
+    '<h2>Title</h2><p>Text with <a href="https://example.org/?a=1&b=2" title="x > y">a link</a>, an <img src="https://example.org/i.png" alt="a < b"> image,\tand   spaces.</p><blockquote>Quoted <em>words</em></blockquote>',
+    '<p>Broken <b>bold <i>italic</p> and a stray > and &amp;amp; and <br> end',
+    '   <p>   </p>   <div>only</div>',
+  ].map((html) => sanitizeContent(html, 'https://example.org/news/item'));
+
+  it('is a prefix of the whole text wherever the head is cut', () => {
+    for (const html of bodies) {
+      const whole = sanitizedHtmlToText(html);
+      for (let chars = 0; chars <= html.length + 1; chars++) {
+        const head = sanitizedHtmlHeadText(html, chars);
+        expect(whole.startsWith(head.text), `${JSON.stringify(html)} cut at ${chars}: ${JSON.stringify(head.text)}`).toBe(true);
+        if (head.whole) expect(head.text).toBe(whole);
+      }
+      expect(sanitizedHtmlHeadText(html, Infinity)).toEqual({ text: whole, whole: true });
+    }
+  });
+
+  it('cuts a long body short', () => {
+    const html = sanitizeContent(`<p>Opening words.</p>${'<p>More text.</p>'.repeat(500)}`, 'https://example.org/news/item');
+    const head = sanitizedHtmlHeadText(html, 100);
+    expect(head.whole).toBe(false);
+    expect(head.text.length).toBeLessThan(200);
+    expect(head.text.startsWith('Opening words. More text.')).toBe(true);
   });
 });
