@@ -35,6 +35,20 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
 // Tags that the parser closes when a sibling opens, so they do not nest deeply.
 const SELF_CLOSING_SIBLINGS = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option', 'optgroup', 'thead', 'tbody', 'tfoot', 'rb', 'rt', 'rp']);
 
+/** At most `limit`: true when `html` has no more than `limit` tags, so no deeper nesting (most bodies: no regex pass). */
+function fewTags(html: string, limit: number): boolean {
+  let count = 0;
+  for (let at = html.indexOf('<'); at !== -1; at = html.indexOf('<', at + 1)) if (++count > limit) return false;
+  return true;
+}
+
+/** Whether `html` nests deeper than MAX_HTML_DEPTH, and how deep (`htmlDepth`) when it does. */
+function tooDeep(html: string): number | undefined {
+  if (fewTags(html, MAX_HTML_DEPTH)) return undefined;
+  const depth = htmlDepth(html);
+  return depth > MAX_HTML_DEPTH ? depth : undefined;
+}
+
 /** Upper estimate of element nesting, in one linear pass (no backtracking on `<`). */
 export function htmlDepth(html: string): number {
   let depth = 0;
@@ -90,8 +104,8 @@ function stripTags(html: string): string {
 /** Body -> HTML to sanitize. Never throws; fallbacks are reported on `body`. */
 export function renderBody(body: string, log: ProblemLog): string {
   if (looksLikeHtml(body)) {
-    const depth = htmlDepth(body);
-    if (depth > MAX_HTML_DEPTH) {
+    const depth = tooDeep(body);
+    if (depth !== undefined) {
       log.add('body', 'htmlTooDeep', depth, MAX_HTML_DEPTH);
       return plainTextHtml(stripTags(body));
     }
@@ -114,8 +128,8 @@ export function renderBody(body: string, log: ProblemLog): string {
     else log.add('body', 'markdownFailed', error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
     return plainTextHtml(body);
   }
-  const depth = htmlDepth(html);
-  if (depth > MAX_HTML_DEPTH) {
+  const depth = tooDeep(html);
+  if (depth !== undefined) {
     log.add('body', 'htmlTooDeep', depth, MAX_HTML_DEPTH);
     return plainTextHtml(body);
   }

@@ -67,6 +67,16 @@ describe('renderBody', () => {
     ]);
   });
 
+  it('draws the depth line at exactly 1,000 levels, however many tags come before', () => {
+    const shallow = '<p>a</p>'.repeat(2_000);
+    expect(render(`${shallow}${'<div>'.repeat(1_000)}x`).problems).toEqual([]);
+    expect(render(`${'<div>'.repeat(1_001)}x`).problems).toEqual([
+      { file: 'b.md', field: 'body', action: 'repaired', reason: reasonText('htmlTooDeep', 1_001, 1_000) },
+    ]);
+    // Markdown rendered to HTML is held to the same line.
+    expect(render(`${'<div>'.repeat(1_000)}x`).problems).toEqual([]);
+  });
+
   it('keeps moderately nested HTML as HTML', () => {
     const { html, problems } = render(`${'<div>'.repeat(200)}x`);
     expect(problems).toEqual([]);
