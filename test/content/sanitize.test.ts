@@ -134,6 +134,15 @@ describe('sanitizeContent: embeds', () => {
     );
   });
 
+  it('shows the URL of a link that has no text: an empty anchor, an iframe without fallback', () => {
+    expect(clean('<p>See <a href="/report.pdf"></a> and <a href="https://a.example/x?b=1&amp;c=2"></a>.</p><iframe src="https://v.example/e/2"></iframe>')).toBe(
+      '<p>See <a href="https://feeds.example.org/report.pdf">https://feeds.example.org/report.pdf</a> and ' +
+        '<a href="https://a.example/x?b=1&amp;c=2">https://a.example/x?b=1&amp;c=2</a>.</p>' +
+        '<a href="https://v.example/e/2">https://v.example/e/2</a>',
+    );
+    expect(clean('<p><a href="https://a.example/">text</a> "quoted"></a></p>')).toBe('<p><a href="https://a.example/">text</a> "quoted"&gt;</p>');
+  });
+
   it('drops embeds without a usable source, contents and all', () => {
     expect(clean('<iframe src="javascript:alert(1)">fallback</iframe><p>after</p>')).toBe('<p>after</p>');
     expect(clean('<video><source src="a.mp4">Your browser cannot play this</video><p>after</p>')).toBe('<p>after</p>');
