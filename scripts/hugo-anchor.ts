@@ -114,15 +114,19 @@ export async function runHugo(site: string): Promise<{ wallMs: number; peakRssMb
   return { wallMs, peakRssMb: Math.round((timed?.peakKb ?? 0) / 1024), ...(timed === undefined ? {} : { cpuMs: timed.cpuMs }) };
 }
 
-/** Converts the corpus, runs Hugo once, cleans up. Undefined when Hugo is not installed. */
-export async function measureHugo(contentDir: string, limit = 50): Promise<HugoRun | undefined> {
+/**
+ * Converts the corpus, runs Hugo once, hands the site to `dispose` (removed at
+ * once by default; the bench removes it when it ends). Undefined when Hugo is
+ * not installed.
+ */
+export async function measureHugo(contentDir: string, limit = 50, dispose: (site: string) => void = (site) => rmSync(site, { recursive: true, force: true })): Promise<HugoRun | undefined> {
   const version = hugoVersion();
   if (version === undefined) return undefined;
   const { site, documents } = writeHugoSite(contentDir, limit);
   try {
     return { version, documents, ...(await runHugo(site)) };
   } finally {
-    rmSync(site, { recursive: true, force: true });
+    dispose(site);
   }
 }
 
