@@ -35,7 +35,7 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
 // Tags that the parser closes when a sibling opens, so they do not nest deeply.
 const SELF_CLOSING_SIBLINGS = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option', 'optgroup', 'thead', 'tbody', 'tfoot', 'rb', 'rt', 'rp']);
 
-/** At most `limit`: true when `html` has no more than `limit` tags, so no deeper nesting (most bodies: no regex pass). */
+/** True when `html` has at most `limit` tags (counted by `<`): it cannot nest deeper than that, so most bodies skip the regex pass. */
 function fewTags(html: string, limit: number): boolean {
   let count = 0;
   for (let at = html.indexOf('<'); at !== -1; at = html.indexOf('<', at + 1)) if (++count > limit) return false;
