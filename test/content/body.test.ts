@@ -70,11 +70,13 @@ describe('renderBody', () => {
   it('draws the depth line at exactly 1,000 levels, however many tags come before', () => {
     const shallow = '<p>a</p>'.repeat(2_000);
     expect(render(`${shallow}${'<div>'.repeat(1_000)}x`).problems).toEqual([]);
-    expect(render(`${'<div>'.repeat(1_001)}x`).problems).toEqual([
+    expect(render(`${shallow}${'<div>'.repeat(1_001)}x`).problems).toEqual([
       { file: 'b.md', field: 'body', action: 'repaired', reason: reasonText('htmlTooDeep', 1_001, 1_000) },
     ]);
-    // Markdown rendered to HTML is held to the same line.
-    expect(render(`${'<div>'.repeat(1_000)}x`).problems).toEqual([]);
+    // Markdown whose HTML has more than 1,000 tags but nests two deep stays HTML.
+    const list = render(Array.from({ length: 1_500 }, (_, i) => `- item ${i}`).join('\n'));
+    expect(list.problems).toEqual([]);
+    expect(list.html.match(/<li>/g)).toHaveLength(1_500);
   });
 
   it('keeps moderately nested HTML as HTML', () => {
