@@ -715,10 +715,24 @@ interface CliRun {
   readonly cpuMs?: number;
 }
 
-/** Runs one of our commands to its end (after `settleDisk`); wall time, output, peak RSS and CPU time. */
+/**
+ * The shell command of the npm script that runs `entry` (package.json): a
+ * measure runs what `npm run export` runs, its environment defaults included
+ * (GLIBC_TUNABLES), without npm's own start-up.
+ */
+function npmScriptCommand(entry: string): string {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const command = Object.values(scripts).find((line) => line.endsWith(`node scripts/run.mjs ${entry}`));
+  if (command === undefined) throw new Error(`no npm script runs ${entry}`);
+  return command;
+}
+
+/** Runs one of our commands to its end (after `settleDisk`), as its npm script does; wall time, output, peak RSS and CPU time. */
 async function runCli(script: string, args: readonly string[], env: Readonly<Record<string, string>>): Promise<CliRun> {
   settleDisk();
-  const { argv, figures } = underTime([RUN[0]!, ...RUN.slice(1), script, ...args]);
+  // Through `exec`, the command replaces sh (dash forks otherwise): the polled peak is the command's own.
+  const command = npmScriptCommand(script).replace(/(^|\s)node scripts\/run\.mjs /, '$1exec node scripts/run.mjs ');
+  const { argv, figures } = underTime(['sh', '-c', `${command} "$@"`, 'sh', ...args]);
   const started = performance.now();
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,

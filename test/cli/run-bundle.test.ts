@@ -109,3 +109,24 @@ describe('scripts/run.mjs', () => {
     }
   });
 });
+
+describe('the npm scripts of the batch commands', () => {
+  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+  /** The environment the command of npm script `name` starts with: the script run by sh, `env` in the command's place. */
+  function startEnvironment(name: string, tunables: string | undefined): string {
+    const line = scripts[name] ?? '';
+    const printed = line.replace(/node scripts\/run\.mjs \S+$/, 'env');
+    expect(printed, `${name} runs scripts/run.mjs`).not.toBe(line);
+    const environment: NodeJS.ProcessEnv = { ...process.env };
+    delete environment.GLIBC_TUNABLES;
+    if (tunables !== undefined) environment.GLIBC_TUNABLES = tunables;
+    return spawnSync('sh', ['-c', printed], { encoding: 'utf8', env: environment }).stdout;
+  }
+
+  // Fewer page faults for the export's buffers (docs/performance.md, fourteenth set); a setting of the user's is kept.
+  it.each(['export', 'build:content'])('%s gets glibc malloc on transparent huge pages unless GLIBC_TUNABLES is set', (name) => {
+    expect(startEnvironment(name, undefined)).toMatch(/^GLIBC_TUNABLES=glibc\.malloc\.hugetlb=1$/m);
+    expect(startEnvironment(name, 'glibc.malloc.check=0')).toMatch(/^GLIBC_TUNABLES=glibc\.malloc\.check=0$/m);
+  });
+});
