@@ -119,13 +119,20 @@ async function ensureCorpus(count: number, topics = DEFAULT_TOPICS): Promise<str
   return dir;
 }
 
-/** Reads every file once, so each start sees the same (warm) OS file cache: we measure our code, not the disk. */
+/**
+ * Reads every file of the corpus (documents and images), so each measured run
+ * sees the same warm OS file cache: we measure our code, not the disk. Called
+ * right before each run, not once: this VM pages out what nobody touched for
+ * a minute (DAMON, `pageout` at age >= 60 s), and a 50k export that came
+ * minutes after the corpus was last read paid for its images from disk
+ * (116 against 22 us a file here), while Hugo read a site written just before.
+ */
 function warmFileCache(dir: string): number {
   let bytes = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) bytes += warmFileCache(path);
-    else if (entry.name.endsWith('.md')) bytes += readFileSync(path).byteLength;
+    else if (entry.isFile()) bytes += readFileSync(path).byteLength;
   }
   return bytes;
 }
@@ -301,6 +308,7 @@ interface StartMeasure {
 }
 
 async function measureStart(size: number, dir: string, cacheDir: string, kind: StartMeasure['kind']): Promise<StartMeasure> {
+  warmFileCache(dir);
   const server = new ServerProcess({ CONTENT_DIR: dir, CACHE_DIR: cacheDir, ...(kind === 'warm' ? { RENDER_STORE_MAX_MB: '0' } : {}) });
   try {
     const loaded = await server.waitFor('loaded');
@@ -634,6 +642,7 @@ const removeWhenDone = (dir: string): void => void finishedFolders.push(dir);
 
 async function measureExport(dir: string, cacheDir: string, kind: 'cold' | 'warm'): Promise<ExportMeasure> {
   const out = mkdtempSync(join(tmpdir(), 'bench-export-'));
+  warmFileCache(dir);
   const { wallMs, peakKb, cpuMs } = await runExport(dir, cacheDir, out, ['--clean']);
   let files = 0;
   let bytes = 0;
