@@ -45,10 +45,10 @@ async function start(): Promise<RunningServer> {
   });
 }
 
-function event(server: RunningServer, name: string): Record<string, number> {
-  const line = server.lines(new RegExp(`^\\{"event":"${name}"`)).at(-1);
-  expect(line, `${name} event`).toBeDefined();
-  return JSON.parse(line!) as Record<string, number>;
+/** The server's last `name` startup event, waited for: `startServer` returns on the `ready:` line, and a later line may still be in the pipe. */
+async function event(server: RunningServer, name: string): Promise<Record<string, number>> {
+  const line = await waitFor(`the ${name} event`, async () => server.lines(new RegExp(`^\\{"event":"${name}"`)).at(-1));
+  return JSON.parse(line) as Record<string, number>;
 }
 
 async function fetchAll(server: RunningServer, which: readonly string[]): Promise<Snapshot> {
@@ -93,7 +93,7 @@ describe('warm restart from the render store', () => {
   it('a cold start renders every fixed route and saves it, with what it served on demand', async () => {
     const server = await start();
     try {
-      const ready = event(server, 'ready');
+      const ready = await event(server, 'ready');
       expect(ready.routes).toBe(paths.length);
       expect(ready.rendered).toBe(paths.length);
       expect(ready.fromStore).toBe(0);
@@ -118,12 +118,12 @@ describe('warm restart from the render store', () => {
   it('a restart renders nothing and serves the same bytes under the same ETags', async () => {
     const server = await start();
     try {
-      const ready = event(server, 'ready');
+      const ready = await event(server, 'ready');
       // (A source file of the renderers edited between the two starts would rightly discard the store.)
       const why = server.lines(/^ready|^render store|renderStored/).join('\n');
       expect(ready.rendered, why).toBe(0);
       expect(ready.fromStore, why).toBe(paths.length);
-      expect(event(server, 'compressed').servedFromStore, why).toBe(1); // the archive page
+      expect((await event(server, 'compressed')).servedFromStore, why).toBe(1); // the archive page
       const after = await fetchAll(server, [...paths, archivePath]);
       expect([...after.keys()]).toEqual([...before.keys()]);
       for (const [key, seen] of after) {
@@ -149,7 +149,7 @@ describe('warm restart from the render store', () => {
     const server = await start();
     try {
       // The start only consults the store's index: the damage is found when a request reads the entry.
-      const ready = event(server, 'ready');
+      const ready = await event(server, 'ready');
       expect(ready.rendered).toBe(0);
       expect(ready.fromStore).toBe(paths.length);
       const first = await httpRequest(server.port, damaged);
@@ -184,7 +184,7 @@ describe('warm restart from the render store', () => {
 
     const server = await start();
     try {
-      const ready = event(server, 'ready');
+      const ready = await event(server, 'ready');
       expect(ready.rendered).toBeGreaterThan(0);
       expect(ready.fromStore).toBeGreaterThan(0);
       expect(ready.rendered! + ready.fromStore!).toBe(paths.length);
