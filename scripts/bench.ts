@@ -42,7 +42,7 @@ import { DEFAULT_SEED, DEFAULT_TOPICS, generateCorpus, generateDocumentText } fr
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS_ROOT = join(ROOT, 'bench', '.corpus');
 const NODE_TS = [process.execPath, '--import', 'tsx'];
-/** How `npm start`, `npm run export` and `npm run build:content` run the project's entry points (a bundle: scripts/run.mjs). */
+/** How `npm start` runs the server (a bundle: scripts/run.mjs); the batch commands run through their npm script lines (`runCli`). */
 const RUN = [process.execPath, 'scripts/run.mjs'];
 
 /** Builds the bundles of the entry points the bench runs, so no timed run includes a build. */
