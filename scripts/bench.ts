@@ -830,12 +830,12 @@ async function main(): Promise<void> {
     if (only.has('start') || only.has('throughput') || only.has('update')) {
       for (const size of sizes) {
         const dir = corpora.get(size)!;
+        // For the throughput and update servers; each measured start reads the corpus again itself (measureStart).
         log(`warming the OS file cache for ${size} documents (${(warmFileCache(dir) / 1e6).toFixed(0)} MB)`);
         const cacheDir = join(cacheRoot, String(size));
         // The same documents over 40x the topics: start-up cost must follow demand, not taxonomy size.
         const broadDir = only.has('start') ? await ensureCorpus(size, BROAD_TOPICS) : undefined;
         const broadCache = join(cacheRoot, `${size}-broad`);
-        if (broadDir) log(`warming the OS file cache for ${size} documents over ${BROAD_TOPICS} topics (${(warmFileCache(broadDir) / 1e6).toFixed(0)} MB)`);
         log(`cold start, ${size} documents`);
         const cold = await measureStart(size, dir, cacheDir, 'cold');
         starts.push(cold);
